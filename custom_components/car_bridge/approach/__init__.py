@@ -1,0 +1,1 @@
+"""Pure home-approach engine: no Home Assistant imports."""

@@ -1,0 +1,82 @@
+"""Binary sensors of a Car Bridge vehicle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import CarSnapshot
+from .data import CarBridgeConfigEntry
+from .entity import CarBridgeEntity
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CarBridgeBinarySensorEntityDescription(BinarySensorEntityDescription):
+    """Describes a Car Bridge binary sensor."""
+
+    is_on_fn: Callable[[CarSnapshot], bool]
+
+
+BINARY_SENSORS: tuple[CarBridgeBinarySensorEntityDescription, ...] = (
+    CarBridgeBinarySensorEntityDescription(
+        key="charging",
+        translation_key="charging",
+        device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
+        is_on_fn=lambda s: s.vehicle.charging,
+    ),
+    CarBridgeBinarySensorEntityDescription(
+        key="plugged_in",
+        translation_key="plugged_in",
+        device_class=BinarySensorDeviceClass.PLUG,
+        is_on_fn=lambda s: s.vehicle.plugged_in,
+    ),
+    CarBridgeBinarySensorEntityDescription(
+        key="moving",
+        translation_key="moving",
+        device_class=BinarySensorDeviceClass.MOVING,
+        is_on_fn=lambda s: s.vehicle.moving,
+    ),
+    CarBridgeBinarySensorEntityDescription(
+        key="at_home",
+        translation_key="at_home",
+        device_class=BinarySensorDeviceClass.PRESENCE,
+        is_on_fn=lambda s: s.approach.at_home,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CarBridgeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the vehicle's binary sensors."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        CarBridgeBinarySensor(coordinator, description) for description in BINARY_SENSORS
+    )
+
+
+class CarBridgeBinarySensor(CarBridgeEntity, BinarySensorEntity):
+    """A vehicle binary sensor."""
+
+    entity_description: CarBridgeBinarySensorEntityDescription
+
+    def shown(self) -> bool:
+        """Return the state."""
+        return self.entity_description.is_on_fn(self.snapshot)
+
+    @property
+    def is_on(self) -> bool:
+        """Return the state."""
+        return self.entity_description.is_on_fn(self.snapshot)

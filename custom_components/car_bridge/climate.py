@@ -1,0 +1,85 @@
+"""Cabin climate of a Car Bridge vehicle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.climate import (
+    ATTR_HVAC_MODE,
+    ClimateEntity,
+    ClimateEntityFeature,
+    HVACMode,
+)
+from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .data import CarBridgeConfigEntry
+from .entity import CarBridgeEntity
+
+PARALLEL_UPDATES = 1
+
+CABIN = EntityDescription(key="cabin", translation_key="cabin")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CarBridgeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the vehicle's cabin climate."""
+    async_add_entities([CarBridgeClimate(entry.runtime_data.coordinator, CABIN)])
+
+
+class CarBridgeClimate(CarBridgeEntity, ClimateEntity):
+    """Cabin pre-conditioning: heats or cools toward the target."""
+
+    _attr_hvac_modes = [HVACMode.OFF, HVACMode.HEAT_COOL]
+    _attr_supported_features = (
+        ClimateEntityFeature.TARGET_TEMPERATURE
+        | ClimateEntityFeature.TURN_ON
+        | ClimateEntityFeature.TURN_OFF
+    )
+    _attr_temperature_unit = UnitOfTemperature.CELSIUS
+    _attr_min_temp = 15.0
+    _attr_max_temp = 28.0
+    _attr_target_temperature_step = 0.5
+
+    def shown(self) -> tuple[bool, float, float]:
+        """Return mode, target and cabin temperature."""
+        v = self.snapshot.vehicle
+        return (v.climate_on, v.climate_target, v.cabin_temperature)
+
+    @property
+    def hvac_mode(self) -> HVACMode:
+        """Return whether climate runs."""
+        return HVACMode.HEAT_COOL if self.snapshot.vehicle.climate_on else HVACMode.OFF
+
+    @property
+    def current_temperature(self) -> float:
+        """Return the cabin temperature."""
+        return self.snapshot.vehicle.cabin_temperature
+
+    @property
+    def target_temperature(self) -> float:
+        """Return the target temperature."""
+        return self.snapshot.vehicle.climate_target
+
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """Switch climate on or off."""
+        self.coordinator.async_command("set_climate", hvac_mode != HVACMode.OFF)
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Set the target, and the mode when given."""
+        mode = kwargs.get(ATTR_HVAC_MODE)
+        on = self.snapshot.vehicle.climate_on if mode is None else mode != HVACMode.OFF
+        self.coordinator.async_command("set_climate", on, kwargs.get(ATTR_TEMPERATURE))
+
+    async def async_turn_on(self) -> None:
+        """Start climate."""
+        self.coordinator.async_command("set_climate", True)
+
+    async def async_turn_off(self) -> None:
+        """Stop climate."""
+        self.coordinator.async_command("set_climate", False)

@@ -1,0 +1,67 @@
+"""Constants for Car Bridge."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+DOMAIN: Final = "car_bridge"
+LOGGER = logging.getLogger(__package__)
+
+EVENT_CAR_BRIDGE: Final = "car_bridge_event"
+
+CONF_SOURCE: Final = "source"
+CONF_ZONE: Final = "zone"
+CONF_START_DISTANCE: Final = "start_distance"
+CONF_CRUISE_SPEED: Final = "cruise_speed"
+CONF_TIME_FACTOR: Final = "time_factor"
+CONF_GPS_NOISE: Final = "gps_noise"
+CONF_OUTSIDE_TEMPERATURE: Final = "outside_temperature"
+CONF_BATTERY_START: Final = "battery_start"
+CONF_THRESHOLDS: Final = "thresholds"
+CONF_HYSTERESIS: Final = "hysteresis"
+CONF_MAX_ACCURACY: Final = "max_accuracy"
+
+SOURCE_SIMULATOR: Final = "simulator"
+
+DEFAULT_NAME: Final = "SU7"
+DEFAULT_ZONE: Final = "zone.home"
+DEFAULT_START_DISTANCE: Final = 8.0
+DEFAULT_CRUISE_SPEED: Final = 50.0
+DEFAULT_TIME_FACTOR: Final = 1.0
+DEFAULT_GPS_NOISE: Final = 0.0
+DEFAULT_OUTSIDE_TEMPERATURE: Final = 15.0
+DEFAULT_BATTERY_START: Final = 80.0
+DEFAULT_THRESHOLDS: Final = [5.0, 1.0]
+DEFAULT_HYSTERESIS: Final = 200.0
+DEFAULT_MAX_ACCURACY: Final = 200.0
+
+# Accepted ranges, shared by the config flow and the options flow.
+RANGES: Final[dict[str, tuple[float, float]]] = {
+    CONF_START_DISTANCE: (0.0, 500.0),
+    CONF_CRUISE_SPEED: (5.0, 200.0),
+    CONF_TIME_FACTOR: (1.0, 3600.0),
+    CONF_GPS_NOISE: (0.0, 500.0),
+    CONF_OUTSIDE_TEMPERATURE: (-40.0, 50.0),
+    CONF_BATTERY_START: (0.0, 100.0),
+    CONF_THRESHOLDS: (0.05, 500.0),
+    CONF_HYSTERESIS: (10.0, 5000.0),
+    CONF_MAX_ACCURACY: (10.0, 5000.0),
+}
+
+DEFAULT_OPTIONS: Final = {
+    CONF_CRUISE_SPEED: DEFAULT_CRUISE_SPEED,
+    CONF_TIME_FACTOR: DEFAULT_TIME_FACTOR,
+    CONF_GPS_NOISE: DEFAULT_GPS_NOISE,
+    CONF_OUTSIDE_TEMPERATURE: DEFAULT_OUTSIDE_TEMPERATURE,
+    CONF_BATTERY_START: DEFAULT_BATTERY_START,
+    CONF_THRESHOLDS: DEFAULT_THRESHOLDS,
+    CONF_HYSTERESIS: DEFAULT_HYSTERESIS,
+    CONF_MAX_ACCURACY: DEFAULT_MAX_ACCURACY,
+}
+
+SERVICE_SEND_DESTINATION: Final = "send_destination"
+ATTR_ZONE: Final = "zone"
+
+STORAGE_VERSION: Final = 1
+SAVE_DELAY_S: Final = 30

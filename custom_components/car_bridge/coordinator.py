@@ -1,0 +1,247 @@
+"""Push-driven coordinator: one per vehicle.
+
+The source decides when there is news; each new :class:`VehicleState` goes
+through the approach engine, then to the entities (which write only on
+change), then out as ``car_bridge_event`` events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import (
+    async_track_state_change_event,
+    async_track_time_interval,
+)
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .approach.engine import ApproachEngine, ApproachState, Home
+from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER, SAVE_DELAY_S
+from .data import CarBridgeConfigEntry
+from .hub import get_hub
+from .vehicle.model import CommandNotSupportedError, VehicleError, VehicleState
+from .vehicle.source import VehicleSource
+
+
+@dataclass(frozen=True, slots=True)
+class CarSnapshot:
+    """The vehicle as reported and as the approach engine sees it."""
+
+    vehicle: VehicleState
+    approach: ApproachState
+
+
+def zone_home(hass: HomeAssistant, zone_entity_id: str) -> Home | None:
+    """Return the zone's centre and radius, or None if it does not exist."""
+    state = hass.states.get(zone_entity_id)
+    if state is None:
+        return None
+    try:
+        return Home(
+            float(state.attributes[ATTR_LATITUDE]),
+            float(state.attributes[ATTR_LONGITUDE]),
+            float(state.attributes.get("radius", 0.0)),
+        )
+    except KeyError, TypeError, ValueError:
+        return None
+
+
+def zone_issue_id(entry_id: str) -> str:
+    """Return the repair issue id for a missing home zone."""
+    return f"home_zone_missing_{entry_id}"
+
+
+class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
+    """Wires one vehicle source to the approach engine and the entities."""
+
+    config_entry: CarBridgeConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: CarBridgeConfigEntry,
+        *,
+        source: VehicleSource,
+        engine: ApproachEngine,
+        store: Store[dict[str, Any]],
+        zone_entity_id: str,
+        extra_save: Callable[[], dict[str, Any]],
+    ) -> None:
+        """Create the coordinator; :meth:`async_start` starts the flow of data."""
+        super().__init__(hass, LOGGER, config_entry=entry, name=entry.title, update_interval=None)
+        self.source = source
+        self.engine = engine
+        self.zone_entity_id = zone_entity_id
+        self.device_id: str | None = None
+        self._store = store
+        self._extra_save = extra_save
+        self._unsubs: list[CALLBACK_TYPE] = []
+
+    # -- life cycle --------------------------------------------------------
+
+    @callback
+    def async_start(self, device_id: str) -> None:
+        """Start the source, the clock and the zone watch."""
+        self.device_id = device_id
+        watch = get_hub(self.hass).watch(device_id)
+        watch.listener = self._sync_triggers
+        self._sync_triggers()
+        state = self.source.state
+        # The first fix initialises (or confirms a restored) engine: a start is
+        # never an arrival or a departure, so its events are dropped.
+        self.engine.update(state.position, state.timestamp)
+        assert self.engine.state is not None
+        self.data = CarSnapshot(state, self.engine.state)
+        for watcher in watch.eta:
+            watcher.update(self.engine.state)
+        self.source.start(self._on_state)
+        if self.source.tick_interval:
+            self._unsubs.append(
+                async_track_time_interval(
+                    self.hass,
+                    self._tick,
+                    timedelta(seconds=self.source.tick_interval),
+                    name=f"{DOMAIN} {self.config_entry.title} tick",
+                    cancel_on_shutdown=True,
+                )
+            )
+        self._unsubs.append(
+            async_track_state_change_event(self.hass, [self.zone_entity_id], self._zone_changed)
+        )
+
+    async def async_shutdown(self) -> None:
+        """Stop everything and save the state now."""
+        await super().async_shutdown()
+        while self._unsubs:
+            self._unsubs.pop()()
+        self.source.stop()
+        if self.device_id is not None:
+            get_hub(self.hass).watch(self.device_id).listener = None
+        await self._store.async_save(self._save_data())
+
+    # -- data flow ---------------------------------------------------------
+
+    @callback
+    def _tick(self, now: datetime) -> None:
+        self.source.tick(now)
+
+    @callback
+    def _on_state(self, state: VehicleState) -> None:
+        events = self.engine.update(state.position, state.timestamp)
+        approach = self.engine.state
+        assert approach is not None
+        self.async_set_updated_data(CarSnapshot(state, approach))
+        self._store.async_delay_save(self._save_data, SAVE_DELAY_S)
+        if not events and self.device_id is None:
+            return
+        name = self.config_entry.title
+        for event in events:
+            data: dict[str, Any] = {
+                "type": event.type.value,
+                "device_id": self.device_id,
+                "vehicle": name,
+                "distance_km": event.distance_km,
+            }
+            if event.threshold_km is not None:
+                data["threshold_km"] = event.threshold_km
+            LOGGER.debug("%s: %s", name, data)
+            self.hass.bus.async_fire(EVENT_CAR_BRIDGE, data)
+        if self.device_id is not None and (watch := get_hub(self.hass).devices.get(self.device_id)):
+            for watcher in list(watch.eta):
+                watcher.update(approach)
+
+    @callback
+    def _sync_triggers(self) -> None:
+        assert self.device_id is not None
+        self.engine.set_extra_thresholds(get_hub(self.hass).watch(self.device_id).thresholds)
+
+    def _save_data(self) -> dict[str, Any]:
+        return {
+            "vehicle": self.source.as_dict(),
+            "approach": self.engine.as_dict(),
+            "home": [
+                self.engine.home.latitude,
+                self.engine.home.longitude,
+                self.engine.home.radius,
+            ],
+            **self._extra_save(),
+        }
+
+    # -- home zone ---------------------------------------------------------
+
+    @callback
+    def _zone_changed(self, event: Event[EventStateChangedData]) -> None:
+        home = zone_home(self.hass, self.zone_entity_id)
+        if home is None:
+            LOGGER.warning(
+                "%s: home zone %s was removed; using its last known location",
+                self.config_entry.title,
+                self.zone_entity_id,
+            )
+            create_zone_issue(self.hass, self.config_entry, self.zone_entity_id)
+            return
+        ir.async_delete_issue(self.hass, DOMAIN, zone_issue_id(self.config_entry.entry_id))
+        self.set_home(home)
+
+    @callback
+    def set_home(self, home: Home) -> None:
+        """Measure against a new home."""
+        self.engine.set_home(home)
+        self.source.set_home(home.latitude, home.longitude, home.radius)
+        assert self.engine.state is not None
+        self.async_set_updated_data(CarSnapshot(self.source.state, self.engine.state))
+
+    # -- commands ----------------------------------------------------------
+
+    @callback
+    def async_command(self, command: str, *args: Any) -> None:
+        """Send a command to the source, translating its errors."""
+        if not self.source.supports(command):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="command_not_supported",
+                translation_placeholders={"vehicle": self.config_entry.title},
+            )
+        try:
+            getattr(self.source, command)(*args)
+        except CommandNotSupportedError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="command_not_supported",
+                translation_placeholders={"vehicle": self.config_entry.title},
+            ) from err
+        except VehicleError as err:
+            error = ServiceValidationError if err.user_error else HomeAssistantError
+            raise error(
+                translation_domain=DOMAIN,
+                translation_key=err.key,
+                translation_placeholders={"vehicle": self.config_entry.title},
+            ) from err
+
+
+@callback
+def create_zone_issue(hass: HomeAssistant, entry: CarBridgeConfigEntry, zone: str) -> None:
+    """Tell the user the home zone is gone and how to fix it."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        zone_issue_id(entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="home_zone_missing",
+        translation_placeholders={"vehicle": entry.title, "zone": zone},
+    )

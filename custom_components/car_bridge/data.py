@@ -1,0 +1,21 @@
+"""Runtime data of a Car Bridge config entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+
+if TYPE_CHECKING:
+    from .coordinator import CarBridgeCoordinator
+
+
+@dataclass(kw_only=True)
+class CarBridgeData:
+    """What a loaded entry holds."""
+
+    coordinator: CarBridgeCoordinator
+
+
+type CarBridgeConfigEntry = ConfigEntry[CarBridgeData]

@@ -1,0 +1,33 @@
+"""Diagnostics for Car Bridge, with locations redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .data import CarBridgeConfigEntry
+
+TO_REDACT = {"latitude", "longitude", "destination", "home"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: CarBridgeConfigEntry
+) -> dict[str, Any]:
+    """Return diagnostics for a config entry."""
+    coordinator = entry.runtime_data.coordinator
+    snapshot = coordinator.data
+    return {
+        "entry": {
+            "title": entry.title,
+            "data": dict(entry.data),
+            "options": dict(entry.options),
+        },
+        "source": type(coordinator.source).__name__,
+        "vehicle": async_redact_data(asdict(snapshot.vehicle), TO_REDACT),
+        "approach": async_redact_data(asdict(snapshot.approach), TO_REDACT),
+        "thresholds_km": coordinator.engine.thresholds_km,
+        "home_radius_m": coordinator.engine.home.radius,
+    }

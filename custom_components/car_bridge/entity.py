@@ -1,0 +1,52 @@
+"""Base entity for Car Bridge."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Hashable
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import CarBridgeCoordinator, CarSnapshot
+
+
+class CarBridgeEntity(CoordinatorEntity[CarBridgeCoordinator]):
+    """A vehicle entity that writes its state only when what it shows changed."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: CarBridgeCoordinator, description: EntityDescription) -> None:
+        """Attach the entity to its vehicle's device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        entry = coordinator.config_entry
+        vehicle_id = entry.unique_id or entry.entry_id
+        self._attr_unique_id = f"{vehicle_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, vehicle_id)})
+        self._shown: Hashable = None
+
+    @property
+    def snapshot(self) -> CarSnapshot:
+        """Return the vehicle's latest snapshot."""
+        return self.coordinator.data
+
+    @abstractmethod
+    def shown(self) -> Hashable:
+        """Return everything this entity shows; a change means a state write."""
+
+    async def async_added_to_hass(self) -> None:
+        """Remember what was written first."""
+        await super().async_added_to_hass()
+        self._shown = self.shown()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        shown = self.shown()
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self.async_write_ha_state()

@@ -1,0 +1,167 @@
+"""Sensors of a Car Bridge vehicle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfLength,
+    UnitOfPower,
+    UnitOfSpeed,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .approach.engine import Direction
+from .coordinator import CarSnapshot
+from .data import CarBridgeConfigEntry
+from .entity import CarBridgeEntity
+from .vehicle.model import ChargeState
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CarBridgeSensorEntityDescription(SensorEntityDescription):
+    """Describes a Car Bridge sensor."""
+
+    value_fn: Callable[[CarSnapshot], StateType]
+
+
+def _distance_km(snapshot: CarSnapshot) -> float:
+    return round(snapshot.approach.distance_m / 1000, 2)
+
+
+SENSORS: tuple[CarBridgeSensorEntityDescription, ...] = (
+    CarBridgeSensorEntityDescription(
+        key="battery",
+        device_class=SensorDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda s: s.vehicle.battery_level,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="range",
+        translation_key="range",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda s: s.vehicle.range_km,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="cabin_temperature",
+        translation_key="cabin_temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda s: s.vehicle.cabin_temperature,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="outside_temperature",
+        translation_key="outside_temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda s: s.vehicle.outside_temperature,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="charging_power",
+        translation_key="charging_power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda s: s.vehicle.charging_power,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="charge_state",
+        translation_key="charge_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=[state.value for state in ChargeState],
+        value_fn=lambda s: s.vehicle.charge_state.value,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="odometer",
+        translation_key="odometer",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda s: s.vehicle.odometer,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="speed",
+        translation_key="speed",
+        device_class=SensorDeviceClass.SPEED,
+        native_unit_of_measurement=UnitOfSpeed.KILOMETERS_PER_HOUR,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda s: s.vehicle.position.speed,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="distance_to_home",
+        translation_key="distance_to_home",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.KILOMETERS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=_distance_km,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="direction_of_travel",
+        translation_key="direction_of_travel",
+        device_class=SensorDeviceClass.ENUM,
+        options=[direction.value for direction in Direction],
+        value_fn=lambda s: s.approach.direction.value,
+    ),
+    CarBridgeSensorEntityDescription(
+        key="time_to_home",
+        translation_key="time_to_home",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
+        value_fn=lambda s: s.approach.time_to_home_min,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CarBridgeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the vehicle's sensors."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(CarBridgeSensor(coordinator, description) for description in SENSORS)
+
+
+class CarBridgeSensor(CarBridgeEntity, SensorEntity):
+    """A vehicle sensor."""
+
+    entity_description: CarBridgeSensorEntityDescription
+
+    def shown(self) -> StateType:
+        """Return the value."""
+        return self.entity_description.value_fn(self.snapshot)
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the value."""
+        return self.entity_description.value_fn(self.snapshot)

@@ -1,0 +1,1 @@
+"""Pure vehicle model, source seam and simulator: no Home Assistant imports."""

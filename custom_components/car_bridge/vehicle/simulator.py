@@ -1,0 +1,375 @@
+"""A realistic simulated car: drives, drains and charges, warms and cools.
+
+Pure Python with an injected clock: :meth:`SimulatedVehicle.tick` is called
+once per tick with the current time and advances the physics by
+``tick_interval * time_factor`` simulated seconds, in steps of at most one
+second. Given the same seed, options and ticks it always does the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+import math
+import random
+from typing import Any
+
+from ..approach.geo import (
+    bearing_deg,
+    destination_point,
+    great_circle_distance,
+    offset_point,
+)
+from .model import ChargeState, NotPluggedInError, Position, VehicleState
+from .source import VehicleSource
+
+BATTERY_CAPACITY_WH = 101_000.0
+AC_CHARGE_POWER_KW = 11.0
+TAPER_START_PERCENT = 80.0
+ACCELERATION = 1.5  # m/s², also used for braking
+AUX_POWER_W = 250.0  # lights, electronics while driving
+# Traction energy per km: ROLLING + AERO * v² (v in km/h); 145 Wh/km at 50 km/h.
+ROLLING_WH_PER_KM = 131.0
+AERO_WH_PER_KM = 0.00556
+CABIN_TIME_CONSTANT_S = 20 * 60.0
+CLIMATE_RATE_C_PER_S = 1.0 / 60.0
+CONSUMPTION_WINDOW_KM = 50.0
+DEFAULT_CONSUMPTION_WH_PER_KM = 160.0
+MIN_REPORTED_ACCURACY_M = 5.0
+
+
+@dataclass(kw_only=True)
+class SimulatorOptions:
+    """Tunable behaviour of the simulated car."""
+
+    cruise_speed: float = 50.0  # km/h
+    time_factor: float = 1.0
+    gps_noise: float = 0.0  # σ in metres
+    outside_temperature: float = 15.0  # °C
+    auto_plug_in: bool = True
+
+
+@dataclass(kw_only=True)
+class _Physics:
+    """The true, mutable state of the simulated car."""
+
+    latitude: float
+    longitude: float
+    speed: float = 0.0  # m/s
+    heading: float = 0.0
+    destination: tuple[float, float] | None = None
+    energy_wh: float = 0.8 * BATTERY_CAPACITY_WH
+    odometer_m: float = 0.0
+    cabin: float = 15.0
+    climate_on: bool = False
+    climate_target: float = 21.0
+    charging_enabled: bool = True
+    plugged_in: bool = False
+    charge_limit: int = 80
+    locked: bool = True
+    consumption_wh_per_km: float = DEFAULT_CONSUMPTION_WH_PER_KM
+    charging_power_kw: float = 0.0
+    climate_power_kw: float = 0.0
+
+
+class SimulatedVehicle(VehicleSource):
+    """The default vehicle source: a car simulated on Home Assistant's clock."""
+
+    tick_interval = 1.0
+    supported_commands = frozenset(
+        {"navigate_to", "set_climate", "set_charging", "set_charge_limit", "set_locked"}
+    )
+
+    def __init__(
+        self,
+        *,
+        now: datetime,
+        home: tuple[float, float, float],
+        options: SimulatorOptions,
+        seed: int,
+        start_distance_km: float = 8.0,
+        battery_percent: float = 80.0,
+        saved: dict[str, Any] | None = None,
+    ) -> None:
+        """Create a car parked ``start_distance_km`` from home, or restore one."""
+        super().__init__()
+        self.options = options
+        self._rng = random.Random(seed)
+        self._home = home
+        if saved is not None:
+            self._p = _physics_from_dict(saved)
+        else:
+            lat, lon = home[0], home[1]
+            if start_distance_km > 0:
+                bearing = self._rng.uniform(0, 360)
+                lat, lon = destination_point(lat, lon, bearing, start_distance_km * 1000)
+            self._p = _Physics(
+                latitude=lat,
+                longitude=lon,
+                energy_wh=BATTERY_CAPACITY_WH * battery_percent / 100,
+                cabin=options.outside_temperature,
+            )
+            self._update_plug()
+        self._fix = self._make_fix()
+        self._state = self._snapshot(now)
+
+    # -- reporting ---------------------------------------------------------
+
+    @property
+    def state(self) -> VehicleState:
+        """Return the latest state."""
+        return self._state
+
+    @property
+    def battery_percent(self) -> float:
+        """Return the unrounded state of charge."""
+        return 100 * self._p.energy_wh / BATTERY_CAPACITY_WH
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return what must be saved to resume after a restart."""
+        p = self._p
+        return {
+            "latitude": p.latitude,
+            "longitude": p.longitude,
+            "speed": p.speed,
+            "heading": p.heading,
+            "destination": list(p.destination) if p.destination else None,
+            "energy_wh": p.energy_wh,
+            "odometer_m": p.odometer_m,
+            "cabin": p.cabin,
+            "climate_on": p.climate_on,
+            "climate_target": p.climate_target,
+            "charging_enabled": p.charging_enabled,
+            "plugged_in": p.plugged_in,
+            "charge_limit": p.charge_limit,
+            "locked": p.locked,
+            "consumption_wh_per_km": p.consumption_wh_per_km,
+        }
+
+    def _make_fix(self) -> Position:
+        p = self._p
+        sigma = self.options.gps_noise
+        lat, lon = p.latitude, p.longitude
+        if sigma > 0:
+            lat, lon = offset_point(
+                lat, lon, self._rng.gauss(0, sigma), self._rng.gauss(0, sigma)
+            )
+        return Position(
+            latitude=lat,
+            longitude=lon,
+            # A 2-D Gaussian with σ per axis lies within 1.5 σ about 68 % of the time.
+            accuracy=round(max(MIN_REPORTED_ACCURACY_M, 1.5 * sigma), 1),
+            heading=round(p.heading, 0),
+            speed=round(p.speed * 3.6, 1),
+        )
+
+    def _snapshot(self, now: datetime) -> VehicleState:
+        p = self._p
+        if p.plugged_in:
+            if p.charging_power_kw > 0:
+                charge_state = ChargeState.CHARGING
+            elif self.battery_percent >= p.charge_limit - 0.05:
+                charge_state = ChargeState.COMPLETE
+            else:
+                charge_state = ChargeState.PLUGGED_IN
+        else:
+            charge_state = ChargeState.DISCONNECTED
+        return VehicleState(
+            timestamp=now,
+            position=self._fix,
+            battery_level=round(self.battery_percent, 1),
+            range_km=round(p.energy_wh / p.consumption_wh_per_km, 0),
+            charge_state=charge_state,
+            charging_power=round(p.charging_power_kw, 2),
+            charge_limit=p.charge_limit,
+            charging_enabled=p.charging_enabled,
+            cabin_temperature=round(p.cabin, 1),
+            outside_temperature=round(self.options.outside_temperature, 1),
+            climate_on=p.climate_on,
+            climate_target=p.climate_target,
+            locked=p.locked,
+            odometer=round(p.odometer_m / 1000, 1),
+            destination=p.destination,
+        )
+
+    def _publish(self, now: datetime) -> None:
+        """Emit a new state if anything but the timestamp changed."""
+        new = self._snapshot(now)
+        if replace(new, timestamp=self._state.timestamp) == self._state:
+            return
+        self._state = new
+        self._emit(new)
+
+    # -- time --------------------------------------------------------------
+
+    def tick(self, now: datetime) -> None:
+        """Advance ``tick_interval * time_factor`` simulated seconds."""
+        remaining = (self.tick_interval or 1.0) * self.options.time_factor
+        while remaining > 1e-9:
+            dt = min(1.0, remaining)
+            self._step(dt)
+            remaining -= dt
+        if self.options.gps_noise > 0 or self._p.speed > 0 or self._fix_is_stale():
+            self._fix = self._make_fix()
+        self._publish(now)
+
+    def _fix_is_stale(self) -> bool:
+        return (self._fix.latitude, self._fix.longitude) != (
+            self._p.latitude,
+            self._p.longitude,
+        ) or self._fix.speed != 0
+
+    def _step(self, dt: float) -> None:
+        p = self._p
+        if p.destination is not None:
+            self._drive(dt)
+        self._climate(dt)
+        self._update_plug()
+        self._charge(dt)
+
+    def _drive(self, dt: float) -> None:
+        p = self._p
+        assert p.destination is not None
+        if p.energy_wh <= 0:
+            p.destination, p.speed = None, 0.0
+            return
+        if p.plugged_in:
+            p.plugged_in = False
+            p.charging_enabled = True
+        dest_lat, dest_lon = p.destination
+        remaining = great_circle_distance(p.latitude, p.longitude, dest_lat, dest_lon)
+        cruise = self.options.cruise_speed / 3.6
+        target = min(cruise, math.sqrt(2 * ACCELERATION * remaining))
+        if p.speed < target:
+            p.speed = min(target, p.speed + ACCELERATION * dt)
+        else:
+            p.speed = max(target, p.speed - ACCELERATION * dt)
+        p.speed = max(p.speed, 0.5)  # creep so that braking always ends the trip
+        step = p.speed * dt
+        if step >= remaining:
+            step = remaining
+            p.latitude, p.longitude = dest_lat, dest_lon
+            p.destination, p.speed = None, 0.0
+        else:
+            p.heading = bearing_deg(p.latitude, p.longitude, dest_lat, dest_lon)
+            p.latitude, p.longitude = destination_point(
+                p.latitude, p.longitude, p.heading, step
+            )
+        km = step / 1000
+        kmh = (step / dt) * 3.6
+        traction = km * (ROLLING_WH_PER_KM + AERO_WH_PER_KM * kmh * kmh)
+        aux = AUX_POWER_W * dt / 3600
+        p.energy_wh = max(0.0, p.energy_wh - traction - aux)
+        p.odometer_m += step
+        if km > 0:
+            used = (traction + aux + p.climate_power_kw * 1000 * dt / 3600) / km
+            weight = min(1.0, km / CONSUMPTION_WINDOW_KM)
+            p.consumption_wh_per_km += (used - p.consumption_wh_per_km) * weight
+
+    def _climate(self, dt: float) -> None:
+        p = self._p
+        outside = self.options.outside_temperature
+        if p.climate_on and p.energy_wh > 0:
+            gap = p.climate_target - p.cabin
+            move = min(abs(gap), CLIMATE_RATE_C_PER_S * dt)
+            p.cabin += math.copysign(move, gap)
+            p.climate_power_kw = min(
+                3.0,
+                1.0 + abs(p.climate_target - p.cabin) / 5 + abs(p.climate_target - outside) / 30,
+            )
+            p.energy_wh = max(0.0, p.energy_wh - p.climate_power_kw * 1000 * dt / 3600)
+        else:
+            p.climate_power_kw = 0.0
+            p.cabin += (outside - p.cabin) * (1 - math.exp(-dt / CABIN_TIME_CONSTANT_S))
+
+    def _at_home(self) -> bool:
+        lat, lon, radius = self._home
+        return great_circle_distance(self._p.latitude, self._p.longitude, lat, lon) <= radius
+
+    def _update_plug(self) -> None:
+        p = self._p
+        if (
+            not p.plugged_in
+            and p.destination is None
+            and self.options.auto_plug_in
+            and self._at_home()
+        ):
+            p.plugged_in = True
+
+    def _charge(self, dt: float) -> None:
+        p = self._p
+        soc = self.battery_percent
+        if not (p.plugged_in and p.charging_enabled and soc < p.charge_limit):
+            p.charging_power_kw = 0.0
+            return
+        taper = 1.0
+        if soc > TAPER_START_PERCENT:
+            taper = max(0.1, (100 - soc) / (100 - TAPER_START_PERCENT))
+        p.charging_power_kw = AC_CHARGE_POWER_KW * taper
+        limit_wh = BATTERY_CAPACITY_WH * p.charge_limit / 100
+        p.energy_wh = min(limit_wh, p.energy_wh + p.charging_power_kw * 1000 * dt / 3600)
+
+    # -- commands ----------------------------------------------------------
+
+    def navigate_to(self, latitude: float, longitude: float) -> None:
+        """Drive to a point along a great circle."""
+        self._p.destination = (latitude, longitude)
+        self._publish(self._state.timestamp)
+
+    def set_climate(self, on: bool, target: float | None = None) -> None:
+        """Switch cabin climate, optionally with a new target temperature."""
+        self._p.climate_on = on
+        if target is not None:
+            self._p.climate_target = target
+        self._publish(self._state.timestamp)
+
+    def set_charging(self, on: bool) -> None:
+        """Start or stop charging; starting needs a connected cable."""
+        if on and not self._p.plugged_in:
+            raise NotPluggedInError
+        self._p.charging_enabled = on
+        self._charge(0.0)
+        self._publish(self._state.timestamp)
+
+    def set_charge_limit(self, percent: int) -> None:
+        """Set the charge limit."""
+        self._p.charge_limit = int(percent)
+        self._charge(0.0)
+        self._publish(self._state.timestamp)
+
+    def set_locked(self, locked: bool) -> None:
+        """Lock or unlock the doors."""
+        self._p.locked = locked
+        self._publish(self._state.timestamp)
+
+    def set_home(self, latitude: float, longitude: float, radius: float) -> None:
+        """Move home (the home zone changed)."""
+        self._home = (latitude, longitude, radius)
+
+    def set_battery(self, percent: float) -> None:
+        """Set the state of charge (the ``battery_start`` option)."""
+        self._p.energy_wh = BATTERY_CAPACITY_WH * max(0.0, min(100.0, percent)) / 100
+        self._publish(self._state.timestamp)
+
+
+def _physics_from_dict(data: dict[str, Any]) -> _Physics:
+    dest = data.get("destination")
+    return _Physics(
+        latitude=float(data["latitude"]),
+        longitude=float(data["longitude"]),
+        speed=float(data.get("speed", 0.0)),
+        heading=float(data.get("heading", 0.0)),
+        destination=(float(dest[0]), float(dest[1])) if dest else None,
+        energy_wh=float(data["energy_wh"]),
+        odometer_m=float(data.get("odometer_m", 0.0)),
+        cabin=float(data.get("cabin", 15.0)),
+        climate_on=bool(data.get("climate_on", False)),
+        climate_target=float(data.get("climate_target", 21.0)),
+        charging_enabled=bool(data.get("charging_enabled", True)),
+        plugged_in=bool(data.get("plugged_in", False)),
+        charge_limit=int(data.get("charge_limit", 80)),
+        locked=bool(data.get("locked", True)),
+        consumption_wh_per_km=float(
+            data.get("consumption_wh_per_km", DEFAULT_CONSUMPTION_WH_PER_KM)
+        ),
+    )

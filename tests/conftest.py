@@ -1,0 +1,108 @@
+"""Shared fixtures: a real Home Assistant with Car Bridge loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+
+from custom_components.car_bridge.const import (
+    CONF_SOURCE,
+    CONF_START_DISTANCE,
+    CONF_ZONE,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+    SOURCE_SIMULATOR,
+)
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+HOME_LAT = 52.3676
+HOME_LON = 4.9041
+HOME_RADIUS = 100.0
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Load Car Bridge from custom_components."""
+
+
+@pytest.fixture
+def hass_config_dir(hass_tmp_config_dir: str) -> str:
+    """Give each test its own config directory (blueprints are written there)."""
+    return hass_tmp_config_dir
+
+
+@pytest.fixture
+async def home_zone(hass: HomeAssistant) -> None:
+    """Put home at a fixed place with a 100 m zone."""
+    await hass.config.async_update(latitude=HOME_LAT, longitude=HOME_LON, radius=HOME_RADIUS)
+    assert await async_setup_component(hass, "zone", {})
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+def start_distance() -> float:
+    """Distance from home the car starts at (km)."""
+    return 8.0
+
+
+@pytest.fixture
+def entry_options() -> dict[str, Any]:
+    """Options of the test vehicle."""
+    return {}
+
+
+@pytest.fixture
+def mock_config_entry(start_distance: float, entry_options: dict[str, Any]) -> MockConfigEntry:
+    """A simulated SU7."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="SU7",
+        unique_id="simulator_su7",
+        data={
+            CONF_SOURCE: SOURCE_SIMULATOR,
+            CONF_NAME: "SU7",
+            CONF_ZONE: "zone.home",
+            CONF_START_DISTANCE: start_distance,
+        },
+        options={**DEFAULT_OPTIONS, **entry_options},
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, home_zone: None, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up the test vehicle."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
+
+
+@pytest.fixture
+def tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> Callable[..., Any]:
+    """Advance Home Assistant's clock one tick (one second) at a time."""
+
+    async def _tick(seconds: int = 1, until: Callable[[], bool] | None = None) -> int:
+        for n in range(1, seconds + 1):
+            freezer.tick(timedelta(seconds=1))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+            if until is not None and until():
+                return n
+        return seconds
+
+    return _tick
