@@ -8,6 +8,10 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.car_bridge.const import (
     CONF_SOURCE,
@@ -20,11 +24,6 @@ from custom_components.car_bridge.const import (
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
-
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
 
 HOME_LAT = 52.3676
 HOME_LON = 4.9041
@@ -91,9 +90,7 @@ async def init_integration(
 
 
 @pytest.fixture
-def tick(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> Callable[..., Any]:
+def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Callable[..., Any]:
     """Advance Home Assistant's clock one tick (one second) at a time."""
 
     async def _tick(seconds: int = 1, until: Callable[[], bool] | None = None) -> int:

@@ -19,6 +19,7 @@ from homeassistant.util import dt as dt_util
 from .approach.engine import ApproachConfig, ApproachEngine, Home
 from .blueprint import async_install_blueprints
 from .const import (
+    CONF_AUTO_PLUG_IN,
     CONF_BATTERY_START,
     CONF_CRUISE_SPEED,
     CONF_GPS_NOISE,
@@ -76,7 +77,7 @@ def _options(entry: CarBridgeConfigEntry) -> dict[str, Any]:
 
 
 async def _async_load_saved(store: Store[dict[str, Any]], title: str) -> dict[str, Any]:
-    saved = await store.async_load()
+    saved: Any = await store.async_load()
     if saved is None:
         return {}
     if not isinstance(saved, dict):
@@ -108,6 +109,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         time_factor=float(options[CONF_TIME_FACTOR]),
         gps_noise=float(options[CONF_GPS_NOISE]),
         outside_temperature=float(options[CONF_OUTSIDE_TEMPERATURE]),
+        auto_plug_in=bool(options[CONF_AUTO_PLUG_IN]),
     )
     battery_start = float(options[CONF_BATTERY_START])
     now = dt_util.utcnow()

@@ -10,6 +10,7 @@ from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFl
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
     NumberSelector,
@@ -22,6 +23,7 @@ from homeassistant.helpers.selector import (
 from homeassistant.util import slugify
 
 from .const import (
+    CONF_AUTO_PLUG_IN,
     CONF_BATTERY_START,
     CONF_CRUISE_SPEED,
     CONF_GPS_NOISE,
@@ -48,10 +50,10 @@ ZONE_SELECTOR = EntitySelector(EntitySelectorConfig(domain="zone"))
 THRESHOLD_SUGGESTIONS = ["0.5", "1", "2", "5", "10", "20"]
 
 
-def _number(unit: str | None = None, step: float | str = "any") -> NumberSelector:
+def _number(unit: str) -> NumberSelector:
     # Ranges are checked in the flow so that a wrong value gets a field error.
     return NumberSelector(
-        NumberSelectorConfig(mode=NumberSelectorMode.BOX, step=step, unit_of_measurement=unit)
+        NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any", unit_of_measurement=unit)
     )
 
 
@@ -189,6 +191,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
                 return self.async_create_entry(
                     data={
                         **{k: float(v) for k, v in user_input.items() if k in RANGES},
+                        CONF_AUTO_PLUG_IN: bool(user_input[CONF_AUTO_PLUG_IN]),
                         CONF_THRESHOLDS: thresholds,
                         CONF_ZONE: user_input[CONF_ZONE],
                     }
@@ -203,6 +206,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
                 vol.Required(CONF_GPS_NOISE): _number("m"),
                 vol.Required(CONF_OUTSIDE_TEMPERATURE): _number("°C"),
                 vol.Required(CONF_BATTERY_START): _number("%"),
+                vol.Required(CONF_AUTO_PLUG_IN): BooleanSelector(),
                 vol.Required(CONF_THRESHOLDS): SelectSelector(
                     SelectSelectorConfig(
                         options=THRESHOLD_SUGGESTIONS, multiple=True, custom_value=True

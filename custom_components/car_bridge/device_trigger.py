@@ -77,7 +77,9 @@ async def async_get_trigger_capabilities(
     else:
         return {}
     selector = NumberSelector(
-        NumberSelectorConfig(mode=NumberSelectorMode.BOX, min=0.01, step="any", unit_of_measurement=unit)
+        NumberSelectorConfig(
+            mode=NumberSelectorMode.BOX, min=0.01, step="any", unit_of_measurement=unit
+        )
     )
     return {"extra_fields": vol.Schema({vol.Required(field, default=default): selector})}
 

@@ -1,5 +1,7 @@
-"""The home-approach engine: noisy fixes in; filtered distance, direction,
-time to home, at-home and crossing events out.
+"""The home-approach engine: noisy fixes in, jitter-proof conclusions out.
+
+Out come the filtered distance, direction, time to home, at-home and crossing
+events.
 
 Pure Python, no Home Assistant imports. The engine keeps one *filtered*
 position that moves only on significant movement, and derives everything else
@@ -272,6 +274,46 @@ class ApproachEngine:
         north, east = local_offset_m(h.latitude, h.longitude, fix.latitude, fix.longitude)
         return math.hypot(north, east) <= h.radius - fix.accuracy
 
+    def _at_home(self, was_home: bool, distance: float, events: list[ApproachEvent]) -> bool:
+        """Enter home at distance 0; leave only beyond the hysteresis."""
+        if not was_home and distance == 0.0:
+            events.append(ApproachEvent(type=EventType.ARRIVED_HOME, distance_km=0.0))
+            return True
+        if was_home and distance > self.config.hysteresis_m:
+            events.append(
+                ApproachEvent(type=EventType.LEFT_HOME, distance_km=round(distance / 1000, 3))
+            )
+            return False
+        return was_home
+
+    def _direction(self, at_home: bool, delta: float) -> Direction:
+        # Moves are at least a hysteresis long, so a quarter of one separates a
+        # real approach from a move along a circle around home.
+        tolerance = self.config.hysteresis_m / 4
+        if at_home:
+            return Direction.ARRIVED
+        if delta < -tolerance:
+            return Direction.TOWARDS
+        if delta > tolerance:
+            return Direction.AWAY_FROM
+        return Direction.STATIONARY
+
+    def _time_to_home(
+        self, direction: Direction, distance: float, previous: float, elapsed: float
+    ) -> int | None:
+        """Return whole minutes from a smoothed closing speed, towards home only."""
+        if direction is not Direction.TOWARDS or elapsed <= 0:
+            self._closing_speed = None
+            return None
+        speed = (previous - distance) / elapsed
+        if self._closing_speed is None:
+            self._closing_speed = speed
+        else:
+            self._closing_speed += CLOSING_SPEED_ALPHA * (speed - self._closing_speed)
+        if self._closing_speed < MIN_CLOSING_SPEED:
+            return None
+        return round(distance / self._closing_speed / 60)
+
     def _maybe_stationary(self, now: datetime) -> list[ApproachEvent]:
         s = self._state
         if (
@@ -285,54 +327,19 @@ class ApproachEngine:
         return []
 
     def _accept(self, prev: ApproachState, fix: FixLike, now: datetime) -> list[ApproachEvent]:
-        cfg = self.config
         distance = self._distance_m(fix.latitude, fix.longitude)
-        delta = distance - prev.distance_m
         elapsed = (now - self._last_move).total_seconds() if self._last_move else 0.0
         self._last_move = now
         events: list[ApproachEvent] = []
-
-        at_home = prev.at_home
-        if not at_home and distance == 0.0:
-            at_home = True
-            events.append(ApproachEvent(type=EventType.ARRIVED_HOME, distance_km=0.0))
-        elif at_home and distance > cfg.hysteresis_m:
-            at_home = False
-            events.append(
-                ApproachEvent(type=EventType.LEFT_HOME, distance_km=round(distance / 1000, 3))
-            )
-
-        # Moves are at least a hysteresis long, so a quarter of one separates a
-        # real approach from a move along a circle around home.
-        tolerance = cfg.hysteresis_m / 4
-        if at_home:
-            direction = Direction.ARRIVED
-        elif delta < -tolerance:
-            direction = Direction.TOWARDS
-        elif delta > tolerance:
-            direction = Direction.AWAY_FROM
-        else:
-            direction = Direction.STATIONARY
-
-        eta: int | None = None
-        if direction is Direction.TOWARDS and elapsed > 0:
-            speed = -delta / elapsed
-            if self._closing_speed is None:
-                self._closing_speed = speed
-            else:
-                self._closing_speed += CLOSING_SPEED_ALPHA * (speed - self._closing_speed)
-            if self._closing_speed >= MIN_CLOSING_SPEED:
-                eta = round(distance / self._closing_speed / 60)
-        else:
-            self._closing_speed = None
-
+        at_home = self._at_home(prev.at_home, distance, events)
+        direction = self._direction(at_home, distance - prev.distance_m)
+        eta = self._time_to_home(direction, distance, prev.distance_m, elapsed)
         for km, crossing in self._crossings.items():
-            kind = crossing.update(distance, cfg.hysteresis_m)
+            kind = crossing.update(distance, self.config.hysteresis_m)
             if kind is not None:
                 events.append(
                     ApproachEvent(type=kind, distance_km=round(distance / 1000, 3), threshold_km=km)
                 )
-
         self._state = ApproachState(
             latitude=fix.latitude,
             longitude=fix.longitude,

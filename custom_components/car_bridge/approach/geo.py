@@ -32,18 +32,14 @@ def ellipsoid_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> fl
     sin_u2, cos_u2 = math.sin(u2), math.cos(u2)
     for _ in range(200):
         sin_lam, cos_lam = math.sin(lam), math.cos(lam)
-        sin_sigma = math.hypot(
-            cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam
-        )
+        sin_sigma = math.hypot(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
         if sin_sigma == 0.0:
             return 0.0
         cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
         sigma = math.atan2(sin_sigma, cos_sigma)
         sin_alpha = cos_u1 * cos_u2 * sin_lam / sin_sigma
         cos_sq_alpha = 1 - sin_alpha * sin_alpha
-        cos_2sm = (
-            cos_sigma - 2 * sin_u1 * sin_u2 / cos_sq_alpha if cos_sq_alpha else 0.0
-        )
+        cos_2sm = cos_sigma - 2 * sin_u1 * sin_u2 / cos_sq_alpha if cos_sq_alpha else 0.0
         c = f / 16 * cos_sq_alpha * (4 + f * (4 - 3 * cos_sq_alpha))
         lam_prev = lam
         lam = big_l + (1 - c) * f * sin_alpha * (
@@ -80,9 +76,7 @@ def great_circle_distance(lat1: float, lon1: float, lat2: float, lon2: float) ->
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
-def local_offset_m(
-    lat1: float, lon1: float, lat2: float, lon2: float
-) -> tuple[float, float]:
+def local_offset_m(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
     """Return (north, east) metres from point 1 to point 2 on a local plane.
 
     Cheap and accurate to well under a metre for the few hundred metres the

@@ -151,9 +151,7 @@ class SimulatedVehicle(VehicleSource):
         sigma = self.options.gps_noise
         lat, lon = p.latitude, p.longitude
         if sigma > 0:
-            lat, lon = offset_point(
-                lat, lon, self._rng.gauss(0, sigma), self._rng.gauss(0, sigma)
-            )
+            lat, lon = offset_point(lat, lon, self._rng.gauss(0, sigma), self._rng.gauss(0, sigma))
         return Position(
             latitude=lat,
             longitude=lon,
@@ -252,9 +250,7 @@ class SimulatedVehicle(VehicleSource):
             p.destination, p.speed = None, 0.0
         else:
             p.heading = bearing_deg(p.latitude, p.longitude, dest_lat, dest_lon)
-            p.latitude, p.longitude = destination_point(
-                p.latitude, p.longitude, p.heading, step
-            )
+            p.latitude, p.longitude = destination_point(p.latitude, p.longitude, p.heading, step)
         km = step / 1000
         kmh = (step / dt) * 3.6
         traction = km * (ROLLING_WH_PER_KM + AERO_WH_PER_KM * kmh * kmh)

@@ -1,0 +1,206 @@
+"""The approach engine on its own: filter, direction, time to home, crossings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+import random
+
+import pytest
+
+from custom_components.car_bridge.approach.engine import (
+    ApproachConfig,
+    ApproachEngine,
+    Direction,
+    EventType,
+    Fix,
+    Home,
+)
+from custom_components.car_bridge.approach.geo import destination_point, offset_point
+from homeassistant.util.location import distance as ha_distance
+
+HOME = Home(52.3676, 4.9041, 100.0)
+T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+def fix_at(km_from_centre: float, bearing: float = 90.0, accuracy: float = 5.0) -> Fix:
+    lat, lon = destination_point(HOME.latitude, HOME.longitude, bearing, km_from_centre * 1000)
+    return Fix(latitude=lat, longitude=lon, accuracy=accuracy)
+
+
+def noisy(fix: Fix, rng: random.Random, sigma: float) -> Fix:
+    lat, lon = offset_point(fix.latitude, fix.longitude, rng.gauss(0, sigma), rng.gauss(0, sigma))
+    return Fix(latitude=lat, longitude=lon, accuracy=1.5 * sigma)
+
+
+class Feed:
+    """Feeds fixes one second apart and collects events."""
+
+    def __init__(self, engine: ApproachEngine) -> None:
+        self.engine = engine
+        self.now = T0
+        self.events: list[tuple[EventType, float | None]] = []
+        self.directions: list[Direction] = []
+
+    def __call__(self, fix: Fix) -> None:
+        self.now += timedelta(seconds=1)
+        for event in self.engine.update(fix, self.now):
+            self.events.append((event.type, event.threshold_km))
+        state = self.engine.state
+        assert state is not None
+        if not self.directions or self.directions[-1] is not state.direction:
+            self.directions.append(state.direction)
+
+    def drive(self, start_km: float, end_km: float, kmh: float = 50.0, sigma: float = 0.0) -> None:
+        rng = random.Random(3)
+        step = kmh / 3.6 / 1000
+        n = int(abs(end_km - start_km) / step)
+        sign = 1 if end_km > start_km else -1
+        for i in range(n + 1):
+            fix = fix_at(start_km + sign * i * step)
+            self(noisy(fix, rng, sigma) if sigma else fix)
+        self(fix_at(end_km))
+
+
+def engine(**config: object) -> ApproachEngine:
+    return ApproachEngine(ApproachConfig(**config), HOME)  # type: ignore[arg-type]
+
+
+def test_distance_matches_proximity_definition() -> None:
+    eng = engine()
+    fix = fix_at(3.0, bearing=33)
+    eng.update(fix, T0)
+    assert eng.state is not None
+    expected = ha_distance(fix.latitude, fix.longitude, HOME.latitude, HOME.longitude)
+    assert expected is not None
+    assert eng.state.distance_m == pytest.approx(expected - HOME.radius, abs=1.0)
+    inside = engine()
+    inside.update(fix_at(0.05), T0)
+    assert inside.state is not None
+    assert inside.state.distance_m == 0
+    assert inside.state.at_home
+
+
+def test_first_fix_initialises_silently() -> None:
+    feed = Feed(engine())
+    feed(fix_at(0.0))
+    assert feed.events == []
+    assert feed.directions == [Direction.ARRIVED]
+
+
+def test_drive_home_fires_each_crossing_once_and_arrives() -> None:
+    feed = Feed(engine())
+    feed.drive(8.0, 0.0, sigma=25.0)
+    assert sorted(feed.events, key=str) == sorted(
+        [
+            (EventType.APPROACHING, 5.0),
+            (EventType.APPROACHING, 1.0),
+            (EventType.ARRIVED_HOME, None),
+        ],
+        key=str,
+    )
+    assert feed.directions == [Direction.STATIONARY, Direction.TOWARDS, Direction.ARRIVED]
+
+
+def test_drive_away_fires_left_home_and_leaving() -> None:
+    feed = Feed(engine())
+    feed(fix_at(0.0))
+    feed.drive(0.0, 8.0)
+    assert sorted(feed.events, key=str) == sorted(
+        [(EventType.LEFT_HOME, None), (EventType.LEAVING, 1.0), (EventType.LEAVING, 5.0)],
+        key=str,
+    )
+    assert Direction.AWAY_FROM in feed.directions
+
+
+def test_parked_on_the_ring_with_noise_is_still() -> None:
+    feed = Feed(engine())
+    ring = fix_at(5.1)
+    rng = random.Random(9)
+    for _ in range(1800):
+        feed(noisy(ring, rng, 30.0))
+    assert len(feed.events) <= 1
+    assert len(feed.directions) == 1
+
+
+def test_crossing_rearms_only_beyond_hysteresis() -> None:
+    feed = Feed(engine(thresholds_km=(5.0,), hysteresis_m=200.0))
+    feed(fix_at(6.0))
+    feed.drive(6.0, 4.8)
+    feed.drive(4.8, 5.35)  # beyond 5 km but within threshold + hysteresis: no re-arm
+    feed.drive(5.35, 4.8)
+    assert feed.events.count((EventType.APPROACHING, 5.0)) == 1
+    feed.drive(4.8, 5.5)  # beyond 5.2 km: re-armed
+    feed.drive(5.5, 4.8)
+    assert feed.events.count((EventType.APPROACHING, 5.0)) == 2
+
+
+def test_time_to_home_only_towards_home() -> None:
+    feed = Feed(engine())
+    feed(fix_at(8.0))
+    assert feed.engine.state is not None
+    assert feed.engine.state.time_to_home_min is None
+    feed.drive(8.0, 5.0)
+    state = feed.engine.state
+    assert state is not None
+    assert state.direction is Direction.TOWARDS
+    assert state.time_to_home_min == pytest.approx(4.9 / 50 * 60, abs=1)
+    # parked: becomes stationary after a while, and the estimate goes away
+    for _ in range(200):
+        feed(fix_at(5.0))
+    state = feed.engine.state
+    assert state is not None
+    assert state.direction is Direction.STATIONARY
+    assert state.time_to_home_min is None
+
+
+def test_at_home_edge_with_noise_changes_at_most_once() -> None:
+    feed = Feed(engine())
+    edge = fix_at(0.1)
+    rng = random.Random(4)
+    homes = []
+    for _ in range(1800):
+        feed(noisy(edge, rng, 30.0))
+        assert feed.engine.state is not None
+        if not homes or homes[-1] != feed.engine.state.at_home:
+            homes.append(feed.engine.state.at_home)
+    assert len(homes) <= 2
+    assert feed.events.count((EventType.LEFT_HOME, None)) == 0
+
+
+def test_inaccurate_fixes_never_move_it() -> None:
+    feed = Feed(engine(max_accuracy_m=100.0))
+    feed(fix_at(3.0))
+    feed(fix_at(0.0, accuracy=500.0))
+    assert feed.engine.state is not None
+    assert feed.engine.state.distance_m > 2800
+    assert feed.events == []
+
+
+def test_restore_is_not_an_arrival() -> None:
+    first = engine()
+    first.update(fix_at(0.0), T0)
+    saved = first.as_dict()
+    assert saved is not None
+    second = engine()
+    second.restore(saved)
+    assert second.update(fix_at(0.02), T0) == []
+    assert second.state is not None
+    assert second.state.at_home
+
+
+def test_extra_thresholds_and_new_home() -> None:
+    feed = Feed(engine(thresholds_km=(5.0,)))
+    assert feed.engine.as_dict() is None
+    feed(fix_at(4.0))
+    feed.engine.set_extra_thresholds([3.0])
+    assert feed.engine.thresholds_km == [3.0, 5.0]
+    feed.drive(4.0, 2.5)
+    assert feed.events == [(EventType.APPROACHING, 3.0)]
+    feed.engine.set_extra_thresholds([])
+    assert feed.engine.thresholds_km == [5.0]
+    feed.engine.set_home(HOME)  # unchanged: nothing happens
+    moved = Home(HOME.latitude + 0.1, HOME.longitude, 100.0)
+    feed.engine.set_home(moved)
+    assert feed.engine.state is not None
+    assert feed.engine.state.distance_m > 8000
+    assert feed.engine.home == moved
