@@ -47,6 +47,15 @@ from .coordinator import zone_home
 from .data import CarBridgeConfigEntry
 
 ZONE_SELECTOR = EntitySelector(EntitySelectorConfig(domain="zone"))
+NUMERIC_OPTIONS = (
+    CONF_CRUISE_SPEED,
+    CONF_TIME_FACTOR,
+    CONF_GPS_NOISE,
+    CONF_OUTSIDE_TEMPERATURE,
+    CONF_BATTERY_START,
+    CONF_HYSTERESIS,
+    CONF_MAX_ACCURACY,
+)
 THRESHOLD_SUGGESTIONS = ["0.5", "1", "2", "5", "10", "20"]
 
 
@@ -59,7 +68,7 @@ def _number(unit: str) -> NumberSelector:
 
 def _check_range(values: dict[str, Any], errors: dict[str, str]) -> None:
     for key, value in values.items():
-        if key in RANGES and key != CONF_THRESHOLDS:
+        if key in RANGES and key != CONF_THRESHOLDS:  # thresholds are a list
             low, high = RANGES[key]
             if not low <= float(value) <= high:
                 errors[key] = "out_of_range"
@@ -99,7 +108,8 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_menu(step_id="user", menu_options=[SOURCE_SIMULATOR])
 
     def _check_name(self, name: str, errors: dict[str, str], exclude: str | None = None) -> None:
-        if not slugify(name):
+        # A name needs a letter or digit, or the entity ids would get no prefix.
+        if not any(char.isalnum() for char in name):
             errors[CONF_NAME] = "name_empty"
             return
         for entry in self._async_current_entries(include_ignore=False):
@@ -190,7 +200,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
             if not errors:
                 return self.async_create_entry(
                     data={
-                        **{k: float(v) for k, v in user_input.items() if k in RANGES},
+                        **{k: float(v) for k, v in user_input.items() if k in NUMERIC_OPTIONS},
                         CONF_AUTO_PLUG_IN: bool(user_input[CONF_AUTO_PLUG_IN]),
                         CONF_THRESHOLDS: thresholds,
                         CONF_ZONE: user_input[CONF_ZONE],

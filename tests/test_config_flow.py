@@ -1,0 +1,236 @@
+"""Config, reconfigure and options flows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.car_bridge.const import (
+    CONF_AUTO_PLUG_IN,
+    CONF_BATTERY_START,
+    CONF_CRUISE_SPEED,
+    CONF_GPS_NOISE,
+    CONF_HYSTERESIS,
+    CONF_MAX_ACCURACY,
+    CONF_OUTSIDE_TEMPERATURE,
+    CONF_SOURCE,
+    CONF_START_DISTANCE,
+    CONF_THRESHOLDS,
+    CONF_TIME_FACTOR,
+    CONF_ZONE,
+    DOMAIN,
+)
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+pytestmark = pytest.mark.usefixtures("home_zone")
+
+SIM_INPUT = {CONF_NAME: "SU7", CONF_ZONE: "zone.home", CONF_START_DISTANCE: 8}
+
+
+async def _start(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["simulator"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "simulator"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "simulator"
+    assert result["errors"] == {}
+    return str(result["flow_id"])
+
+
+async def test_user_flow_creates_a_working_vehicle(hass: HomeAssistant) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, SIM_INPUT)
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "SU7"
+    assert result["data"] == {
+        CONF_SOURCE: "simulator",
+        CONF_NAME: "SU7",
+        CONF_ZONE: "zone.home",
+        CONF_START_DISTANCE: 8.0,
+    }
+    entry = result["result"]
+    assert entry.unique_id == "simulator_su7"
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.options[CONF_CRUISE_SPEED] == 50.0
+    assert hass.states.get("sensor.su7_battery") is not None
+    assert hass.states.get("device_tracker.su7") is not None
+
+
+@pytest.mark.parametrize(
+    ("user_input", "errors"),
+    [
+        ({CONF_NAME: "   "}, {CONF_NAME: "name_empty"}),
+        ({CONF_NAME: "!!!"}, {CONF_NAME: "name_empty"}),
+        ({CONF_ZONE: "zone.nowhere"}, {CONF_ZONE: "zone_not_found"}),
+        ({CONF_START_DISTANCE: -1}, {CONF_START_DISTANCE: "out_of_range"}),
+        ({CONF_START_DISTANCE: 501}, {CONF_START_DISTANCE: "out_of_range"}),
+    ],
+)
+async def test_user_flow_field_errors_recover(
+    hass: HomeAssistant, user_input: dict[str, Any], errors: dict[str, str]
+) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, {**SIM_INPUT, **user_input})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await hass.config_entries.flow.async_configure(flow_id, SIM_INPUT)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_duplicate_name_is_a_field_error(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**SIM_INPUT, CONF_NAME: "su7 "}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_NAME: "name_exists"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**SIM_INPUT, CONF_NAME: "Model Y"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
+async def test_duplicate_vehicle_aborts(hass: HomeAssistant) -> None:
+    # A renamed vehicle keeps its identity; adding it again under its old name aborts.
+    MockConfigEntry(
+        domain=DOMAIN, title="Renamed", unique_id="simulator_su7", data={CONF_ZONE: "zone.home"}
+    ).add_to_hass(hass)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, SIM_INPUT)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reconfigure(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    entry = init_integration
+    hass.states.async_set("zone.work", "0", {"latitude": 52.4, "longitude": 4.95, "radius": 50})
+    other = MockConfigEntry(domain=DOMAIN, title="Taken", unique_id="simulator_taken")
+    other.add_to_hass(hass)
+    # a home zone chosen in the options follows the reconfigured one
+    hass.config_entries.async_update_entry(entry, options={**entry.options, CONF_ZONE: "zone.home"})
+    await hass.async_block_till_done()
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "taken", CONF_ZONE: "zone.gone"}
+    )
+    assert result["errors"] == {CONF_NAME: "name_exists", CONF_ZONE: "zone_not_found"}
+    assert entry.title == "SU7"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "SU7 Max", CONF_ZONE: "zone.work"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.title == "SU7 Max"
+    assert entry.data[CONF_ZONE] == "zone.work"
+    assert entry.options[CONF_ZONE] == "zone.work"
+    assert entry.unique_id == "simulator_su7"
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_reconfigure_keeps_own_name(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "SU7", CONF_ZONE: "zone.home"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert CONF_ZONE not in mock_config_entry.options
+
+
+OPTIONS = {
+    CONF_CRUISE_SPEED: 80,
+    CONF_TIME_FACTOR: 10,
+    CONF_GPS_NOISE: 20,
+    CONF_OUTSIDE_TEMPERATURE: 3,
+    CONF_BATTERY_START: 60,
+    CONF_AUTO_PLUG_IN: False,
+    CONF_THRESHOLDS: ["10", "2,5", "2.5"],
+    CONF_HYSTERESIS: 150,
+    CONF_MAX_ACCURACY: 100,
+    CONF_ZONE: "zone.home",
+}
+
+
+async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(result["flow_id"], OPTIONS)
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options == {
+        CONF_CRUISE_SPEED: 80.0,
+        CONF_TIME_FACTOR: 10.0,
+        CONF_GPS_NOISE: 20.0,
+        CONF_OUTSIDE_TEMPERATURE: 3.0,
+        CONF_BATTERY_START: 60.0,
+        CONF_AUTO_PLUG_IN: False,
+        CONF_THRESHOLDS: [10.0, 2.5],
+        CONF_HYSTERESIS: 150.0,
+        CONF_MAX_ACCURACY: 100.0,
+        CONF_ZONE: "zone.home",
+    }
+    # the reloaded vehicle runs with the new options
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.su7_battery").state == "60.0"
+    assert hass.states.get("sensor.su7_outside_temperature").state == "3.0"
+
+
+@pytest.mark.parametrize(
+    ("change", "errors"),
+    [
+        ({CONF_CRUISE_SPEED: 0}, {CONF_CRUISE_SPEED: "out_of_range"}),
+        ({CONF_TIME_FACTOR: 0.5}, {CONF_TIME_FACTOR: "out_of_range"}),
+        ({CONF_GPS_NOISE: -1}, {CONF_GPS_NOISE: "out_of_range"}),
+        ({CONF_OUTSIDE_TEMPERATURE: 80}, {CONF_OUTSIDE_TEMPERATURE: "out_of_range"}),
+        ({CONF_BATTERY_START: 101}, {CONF_BATTERY_START: "out_of_range"}),
+        ({CONF_HYSTERESIS: 1}, {CONF_HYSTERESIS: "out_of_range"}),
+        ({CONF_MAX_ACCURACY: 9000}, {CONF_MAX_ACCURACY: "out_of_range"}),
+        ({CONF_THRESHOLDS: ["five"]}, {CONF_THRESHOLDS: "invalid_thresholds"}),
+        ({CONF_THRESHOLDS: []}, {CONF_THRESHOLDS: "invalid_thresholds"}),
+        ({CONF_THRESHOLDS: ["0"]}, {CONF_THRESHOLDS: "invalid_thresholds"}),
+        ({CONF_ZONE: "zone.gone"}, {CONF_ZONE: "zone_not_found"}),
+    ],
+)
+async def test_options_flow_errors_recover(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    change: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    before = dict(init_integration.options)
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**OPTIONS, **change}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert dict(init_integration.options) == before
+
+    result = await hass.config_entries.options.async_configure(result["flow_id"], OPTIONS)
+    assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -1,0 +1,181 @@
+"""Set-up, unload, restart and the home zone's life cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.car_bridge.const import DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+
+from .conftest import HOME_LAT, HOME_LON
+
+
+async def test_load_unload(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    entry = init_integration
+    assert entry.state is ConfigEntryState.LOADED
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, "simulator_su7"), entry.entry_id
+    )
+    assert device is not None
+    assert device.name == "SU7"
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get("sensor.su7_battery").state == "unavailable"
+
+
+async def _restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+def _values(hass: HomeAssistant) -> dict[str, str]:
+    ids = ("device_tracker.su7", "sensor.su7_battery", "sensor.su7_odometer")
+    out = {i: hass.states.get(i).state for i in ids}
+    tracker = hass.states.get("device_tracker.su7")
+    out["lat"] = tracker.attributes["latitude"]
+    return out
+
+
+async def test_state_survives_a_restart_and_a_drive_continues(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    tick: Callable[..., Any],
+    hass_storage: dict[str, Any],
+) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "send_destination",
+        {"entity_id": "device_tracker.su7", "zone": "zone.home"},
+        blocking=True,
+    )
+    await tick(240)
+    before = _values(hass)
+    await _restart(hass, init_integration)
+    assert hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]["vehicle"]
+    assert _values(hass) == before
+    assert hass.states.get("sensor.su7_speed").state != "0.0"
+
+    await tick(900, until=lambda: hass.states.get("binary_sensor.su7_at_home").state == "on")
+    await tick(30)
+    assert hass.states.get("sensor.su7_odometer").state == "8.0"
+    assert hass.states.get("sensor.su7_charge_state").state == "charging"
+
+
+async def test_malformed_saved_state_is_ignored_once(
+    hass: HomeAssistant,
+    home_zone: None,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.{mock_config_entry.entry_id}",
+        "data": {"vehicle": {"latitude": "north"}, "approach": {"latitude": 1}, "home": "x"},
+    }
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert caplog.text.count("saved vehicle state is malformed") == 1
+    assert float(hass.states.get("sensor.su7_distance_to_home").state) == pytest.approx(
+        7.9, abs=0.05
+    )
+
+
+async def test_battery_start_option_applies_when_changed(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    hass.config_entries.async_update_entry(
+        init_integration, options={**init_integration.options, "battery_start": 35.0}
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.su7_battery").state == "35.0"
+    # an unrelated change keeps the battery where the car left it
+    await hass.services.async_call("lock", "unlock", {"entity_id": "lock.su7_doors"}, blocking=True)
+    hass.config_entries.async_update_entry(
+        init_integration, options={**init_integration.options, "cruise_speed": 70.0}
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.su7_battery").state == "35.0"
+    assert hass.states.get("lock.su7_doors").state == "unlocked"
+
+
+async def test_removed_entry_forgets_its_state(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    key = f"{DOMAIN}.{init_integration.entry_id}"
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    assert key in hass_storage
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
+
+
+@pytest.mark.parametrize("entry_options", [{"zone": "zone.cottage"}])
+async def test_deleted_home_zone_raises_repair_and_keeps_last_home(
+    hass: HomeAssistant,
+    home_zone: None,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hass.states.async_set(
+        "zone.cottage", "0", {"latitude": HOME_LAT, "longitude": HOME_LON, "radius": 100}
+    )
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    distance = hass.states.get("sensor.su7_distance_to_home").state
+    issue_id = f"home_zone_missing_{mock_config_entry.entry_id}"
+    issues = ir.async_get(hass)
+
+    hass.states.async_remove("zone.cottage")
+    await hass.async_block_till_done()
+    issue = issues.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "home_zone_missing"
+    assert issue.translation_placeholders == {"vehicle": "SU7", "zone": "zone.cottage"}
+    assert hass.states.get("sensor.su7_distance_to_home").state == distance
+    assert "zone.cottage was removed" in caplog.text
+
+    # after a restart without the zone the last known home is still used
+    await _restart(hass, mock_config_entry)
+    assert hass.states.get("sensor.su7_distance_to_home").state == distance
+    assert issues.async_get_issue(DOMAIN, issue_id) is not None
+
+    # the zone comes back somewhere else: the issue goes, distances follow
+    hass.states.async_set(
+        "zone.cottage", "0", {"latitude": HOME_LAT + 0.5, "longitude": HOME_LON, "radius": 100}
+    )
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
+    assert float(hass.states.get("sensor.su7_distance_to_home").state) > 40
+
+    await _restart(hass, mock_config_entry)
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
+
+
+@pytest.mark.parametrize("entry_options", [{"zone": "zone.never"}])
+async def test_missing_zone_without_saved_home_uses_core_location(
+    hass: HomeAssistant, home_zone: None, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert float(hass.states.get("sensor.su7_distance_to_home").state) == pytest.approx(
+        7.9, abs=0.05
+    )
+    assert ir.async_get(hass).async_get_issue(
+        DOMAIN, f"home_zone_missing_{mock_config_entry.entry_id}"
+    )
