@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -96,11 +97,20 @@ def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Callable[..., A
     # Frozen time makes asyncio's debug mode think every tick is a slow callback.
     hass.loop.slow_callback_duration = 1e9
 
-    async def _tick(seconds: int = 1, until: Callable[[], bool] | None = None) -> int:
+    async def _tick(
+        seconds: int = 1, until: Callable[[], bool] | None = None, *, settle: bool = True
+    ) -> int:
+        """Tick; ``settle=False`` only lets due callbacks run, for automations
+        that sit in a ``delay`` (which ``async_block_till_done`` would wait out).
+        """
         for n in range(1, seconds + 1):
             freezer.tick(timedelta(seconds=1))
             async_fire_time_changed(hass)
-            await hass.async_block_till_done()
+            if settle:
+                await hass.async_block_till_done()
+            else:
+                for _ in range(10):
+                    await asyncio.sleep(0)
             if until is not None and until():
                 return n
         return seconds

@@ -59,10 +59,9 @@ def _coordinators(hass: HomeAssistant, call: ServiceCall) -> list[CarBridgeCoord
         device = dev_reg.async_get(device_id)
         entry: CarBridgeConfigEntry | None = None
         if device is not None:
-            for entry_id in device.config_entries:
-                candidate = hass.config_entries.async_get_entry(entry_id)
-                if candidate is not None and candidate.domain == DOMAIN:
-                    entry = candidate
+            candidate = hass.config_entries.async_get_entry(device.config_entry_id)
+            if candidate is not None and candidate.domain == DOMAIN:
+                entry = candidate
         if entry is None:
             raise _error("invalid_device", device=device_id)
         if entry.state is not ConfigEntryState.LOADED:

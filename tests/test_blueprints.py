@@ -1,0 +1,246 @@
+"""Bundled blueprints: installed on set-up, valid, and each runs its actions once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
+
+from custom_components.car_bridge.blueprint import BUNDLED
+from custom_components.car_bridge.const import DOMAIN
+from homeassistant.components.blueprint import BLUEPRINT_SCHEMA
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from homeassistant.util.yaml import load_yaml_dict
+
+from .conftest import HOME_LAT, HOME_LON
+
+NAMES = sorted(p.name for p in BUNDLED.glob("*.yaml"))
+
+
+def test_bundles_the_six_blueprints() -> None:
+    assert NAMES == [
+        "approaching_home.yaml",
+        "arrived_home.yaml",
+        "left_home.yaml",
+        "plug_in_reminder.yaml",
+        "precondition_cabin.yaml",
+        "time_to_home.yaml",
+    ]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_blueprint_is_valid(name: str) -> None:
+    data = load_yaml_dict(BUNDLED / name)
+    BLUEPRINT_SCHEMA(data)
+    meta = data["blueprint"]
+    assert meta["domain"] == "automation"
+    assert meta["homeassistant"]["min_version"]
+    assert len(meta["description"]) > 80
+    assert meta["input"]["vehicle"]["selector"]["device"]["filter"] == [{"integration": DOMAIN}]
+    assert "triggers" in data
+    assert "trigger" not in data
+    assert "action" not in data
+    assert "condition" not in data
+
+
+async def test_installed_without_overwriting_edits(
+    hass: HomeAssistant, home_zone: None, mock_config_entry: MockConfigEntry
+) -> None:
+    target = Path(hass.config.path("blueprints", "automation", DOMAIN))
+    target.mkdir(parents=True)
+    (target / "arrived_home.yaml").write_text("# my edited copy\n")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert sorted(p.name for p in target.iterdir()) == NAMES
+    assert (target / "arrived_home.yaml").read_text() == "# my edited copy\n"
+    assert (target / "left_home.yaml").read_bytes() == (BUNDLED / "left_home.yaml").read_bytes()
+
+
+async def test_install_failure_is_logged(
+    hass: HomeAssistant,
+    home_zone: None,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    Path(hass.config.path("blueprints")).write_text("not a folder")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert "Could not install the Car Bridge blueprints" in caplog.text
+
+
+async def use_blueprint(
+    hass: HomeAssistant, entry: MockConfigEntry, path: str, inputs: dict[str, Any]
+) -> list[ServiceCall]:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, "simulator_su7"), entry.entry_id
+    )
+    assert device is not None
+    calls = async_mock_service(hass, "test", "home_action")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "use_blueprint": {
+                    "path": f"{DOMAIN}/{path}",
+                    "input": {"vehicle": device.id, **inputs},
+                }
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    assert len(hass.states.async_all("automation")) == 1
+    return calls
+
+
+ACTIONS = [{"action": "test.home_action"}]
+
+
+async def stop_automations(hass: HomeAssistant) -> None:
+    """Detach time triggers, which would otherwise outlive the test."""
+    await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
+
+
+async def send(
+    hass: HomeAssistant, tick: Callable[..., Any], *, settle: bool = True, **data: Any
+) -> None:
+    await hass.services.async_call(
+        DOMAIN, "send_destination", {"entity_id": "device_tracker.su7", **data}, blocking=True
+    )
+    await tick(1200, settle=settle)
+
+
+async def test_approaching_home(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
+) -> None:
+    calls = await use_blueprint(
+        hass, init_integration, "approaching_home.yaml", {"distance": 5, "actions": ACTIONS}
+    )
+    await send(hass, tick, zone="zone.home")
+    assert len(calls) == 1
+
+
+async def test_time_to_home(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
+) -> None:
+    calls = await use_blueprint(
+        hass, init_integration, "time_to_home.yaml", {"minutes": 5, "actions": ACTIONS}
+    )
+    await send(hass, tick, zone="zone.home")
+    assert len(calls) == 1
+
+
+async def test_arrived_home_only_after_a_trip(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
+) -> None:
+    calls = await use_blueprint(hass, init_integration, "arrived_home.yaml", {"actions": ACTIONS})
+    await send(hass, tick, zone="zone.home")
+    assert len(calls) == 1
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    await tick(60)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("start_distance", [0.0])
+async def test_left_home(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
+) -> None:
+    calls = await use_blueprint(
+        hass, init_integration, "left_home.yaml", {"distance": 1, "actions": ACTIONS}
+    )
+    await send(hass, tick, latitude=HOME_LAT + 0.05, longitude=HOME_LON)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("home_entity", ["sensor.living_room", "climate.living_room"])
+async def test_precondition_cabin(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    tick: Callable[..., Any],
+    home_entity: str,
+) -> None:
+    if home_entity.startswith("sensor."):
+        hass.states.async_set(home_entity, "22.3", {"device_class": "temperature"})
+    else:
+        hass.states.async_set(home_entity, "heat", {"current_temperature": 22.3})
+    changes: list[Any] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda e: (
+            changes.append(e.data["new_state"].attributes.get("temperature"))
+            if e.data["entity_id"] == "climate.su7_cabin"
+            else None
+        ),
+    )
+    await use_blueprint(
+        hass,
+        init_integration,
+        "precondition_cabin.yaml",
+        {
+            "home_temperature": home_entity,
+            "time": "23:59:00",
+            "extra_triggers": [{"trigger": "event", "event_type": "precondition_now"}],
+        },
+    )
+    hass.bus.async_fire("precondition_now")
+    await hass.async_block_till_done()
+    climate = hass.states.get("climate.su7_cabin")
+    assert climate.state == "heat_cool"
+    assert climate.attributes["temperature"] == 22.5
+    assert changes[0] == 22.5
+    await tick(60)
+    assert changes.count(22.5) == len(changes)
+    await stop_automations(hass)
+
+
+async def test_precondition_cabin_skips_unknown_temperature(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    hass.states.async_set("sensor.living_room", "unknown", {"device_class": "temperature"})
+    await use_blueprint(
+        hass,
+        init_integration,
+        "precondition_cabin.yaml",
+        {
+            "home_temperature": "sensor.living_room",
+            "extra_triggers": [{"trigger": "event", "event_type": "precondition_now"}],
+        },
+    )
+    hass.bus.async_fire("precondition_now")
+    await hass.async_block_till_done()
+    assert hass.states.get("climate.su7_cabin").state == "off"
+    await stop_automations(hass)
+
+
+@pytest.mark.parametrize(
+    ("entry_options", "expected"),
+    [
+        ({"auto_plug_in": False, "battery_start": 30.0}, 1),
+        ({"auto_plug_in": True, "battery_start": 30.0}, 0),
+        ({"auto_plug_in": False, "battery_start": 70.0}, 0),
+    ],
+)
+async def test_plug_in_reminder(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    tick: Callable[..., Any],
+    expected: int,
+) -> None:
+    calls = await use_blueprint(
+        hass,
+        init_integration,
+        "plug_in_reminder.yaml",
+        {"battery_below": 50, "minutes": 10, "notify_actions": ACTIONS},
+    )
+    await send(hass, tick, zone="zone.home", settle=False)
+    await tick(600, settle=False)
+    await hass.async_block_till_done()
+    assert len(calls) == expected
