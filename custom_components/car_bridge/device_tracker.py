@@ -16,7 +16,7 @@ from .entity import CarBridgeEntity
 
 PARALLEL_UPDATES = 0
 
-LOCATION = EntityDescription(key="location", translation_key="location", name=None)
+LOCATION = EntityDescription(key="location", name=None)
 
 
 async def async_setup_entry(
