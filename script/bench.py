@@ -1,0 +1,303 @@
+"""Benchmark Car Bridge inside a real Home Assistant core (in-process).
+
+1. Simulator: CPU per tick and state writes per tick, for a car driving 8 km
+   home and for a car parked at home (no GPS noise).
+2. Approach: one fix sequence (a drive home with sigma = 25 m noise, then 30
+   minutes parked at the 5 km ring with sigma = 30 m) fed through core
+   `proximity` and through Car Bridge in the same process. Per fix: CPU
+   microseconds including state writes, state writes, direction changes, and
+   how often a numeric_state "below 5 km" automation on each distance sensor
+   fires.
+
+Prints JSON. Uses no network. Run: script/bench
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+import json
+import logging
+from pathlib import Path
+import sys
+import tempfile
+import time
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pytest_homeassistant_custom_component.common import (  # noqa: E402
+    MockConfigEntry,
+    async_test_home_assistant,
+)
+
+from custom_components.car_bridge.vehicle.model import Position, VehicleState  # noqa: E402
+from custom_components.car_bridge.vehicle.simulator import (  # noqa: E402
+    SimulatedVehicle,
+    SimulatorOptions,
+)
+from homeassistant import loader  # noqa: E402
+from homeassistant.core import Event, HomeAssistant  # noqa: E402
+from homeassistant.helpers import entity_registry as er  # noqa: E402
+from homeassistant.setup import async_setup_component  # noqa: E402
+
+HOME = (52.3676, 4.9041, 100.0)
+T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+def fix_sequence() -> tuple[list[Position], list[Position]]:
+    """A drive home from 8 km with sigma 25 m, then 30 min parked on the 5 km ring."""
+    car = SimulatedVehicle(
+        now=T0, home=HOME, options=SimulatorOptions(gps_noise=25.0), seed=11, start_distance_km=8
+    )
+    drive: list[Position] = []
+    car.start(lambda s: drive.append(s.position))
+    car.navigate_to(HOME[0], HOME[1])
+    now = T0
+    while car.state.destination is not None:
+        now += timedelta(seconds=1)
+        car.tick(now)
+    ring = SimulatedVehicle(
+        now=T0, home=HOME, options=SimulatorOptions(gps_noise=30.0), seed=12, start_distance_km=5.1
+    )
+    parked: list[Position] = []
+    ring.start(lambda s: parked.append(s.position))
+    for _ in range(1800):
+        now += timedelta(seconds=1)
+        ring.tick(now)
+    return drive, parked
+
+
+class Recorder:
+    """Counts state writes per entity and keeps the values of direction sensors."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.writes: dict[str, int] = {}
+        self.values: dict[str, list[str]] = {}
+        hass.bus.async_listen("state_changed", self._on)
+
+    def _on(self, event: Event) -> None:
+        eid = event.data["entity_id"]
+        self.writes[eid] = self.writes.get(eid, 0) + 1
+        if "direction" in eid and event.data["new_state"] is not None:
+            self.values.setdefault(eid, []).append(event.data["new_state"].state)
+
+    def reset(self) -> None:
+        self.writes, self.values = {}, {}
+
+    def total(self, keep: Callable[[str], bool]) -> int:
+        return sum(n for eid, n in self.writes.items() if keep(eid))
+
+    def changes(self, keep: Callable[[str], bool]) -> int:
+        return sum(len(v) for eid, v in self.values.items() if keep(eid))
+
+
+async def setup_hass(hass: HomeAssistant) -> None:
+    hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+    await hass.config.async_update(latitude=HOME[0], longitude=HOME[1], radius=HOME[2])
+    assert await async_setup_component(hass, "zone", {})
+    await hass.async_block_till_done()
+
+
+async def add_car(hass: HomeAssistant, name: str, start: float, **options: Any) -> MockConfigEntry:
+    from custom_components.car_bridge.const import DEFAULT_OPTIONS  # noqa: PLC0415
+
+    entry = MockConfigEntry(
+        domain="car_bridge",
+        title=name,
+        unique_id=f"simulator_{name.lower()}",
+        data={"source": "simulator", "name": name, "zone": "zone.home", "start_distance": start},
+        options={**DEFAULT_OPTIONS, **options},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def bench_simulator(hass: HomeAssistant, rec: Recorder) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for label, start, action in (("driving", 8.0, True), ("parked", 0.0, False)):
+        entry = await add_car(hass, f"Sim{label}", start)
+        coordinator = entry.runtime_data.coordinator
+        if action:
+            coordinator.async_command("navigate_to", HOME[0], HOME[1])
+        else:  # parked and finished charging, as a car sits most of the day
+            coordinator.async_command("set_charging", False)
+        await hass.async_block_till_done()
+        now, ticks = T0, 580 if action else 600
+        rec.reset()
+        cpu = time.process_time_ns()
+        for _ in range(ticks):
+            now += timedelta(seconds=1)
+            coordinator._tick(now)  # exactly what the 1 s timer calls
+            await hass.async_block_till_done()
+        cpu = time.process_time_ns() - cpu
+        prefix = f"sim{label}"
+        # The source alone, without Home Assistant
+        sim = SimulatedVehicle(
+            now=T0, home=HOME, options=SimulatorOptions(), seed=1, start_distance_km=start
+        )
+        if action:
+            sim.navigate_to(HOME[0], HOME[1])
+        pure = time.process_time_ns()
+        t = T0
+        for _ in range(ticks):
+            t += timedelta(seconds=1)
+            sim.tick(t)
+        pure = time.process_time_ns() - pure
+        out[label] = {
+            "ticks": ticks,
+            "cpu_us_per_tick_with_ha": round(cpu / ticks / 1000, 1),
+            "simulator_cpu_us_per_tick": round(pure / ticks / 1000, 1),
+            "state_writes_per_tick": round(
+                rec.total(lambda e, p=prefix: e.split(".")[1].startswith(p)) / ticks, 3
+            ),
+        }
+    return out
+
+
+async def bench_approach(hass: HomeAssistant, rec: Recorder) -> dict[str, Any]:
+    drive, parked = fix_sequence()
+    # Core proximity, tracking a device_tracker the fixes are written to.
+    prox_entry = MockConfigEntry(
+        domain="proximity",
+        title="home",
+        data={
+            "zone": "zone.home",
+            "tracked_entities": ["device_tracker.bench_phone"],
+            "ignored_zones": [],
+            "tolerance": 1,
+        },
+    )
+    prox_entry.add_to_hass(hass)
+    hass.states.async_set("device_tracker.bench_phone", "not_home", {})
+    assert await hass.config_entries.async_setup(prox_entry.entry_id)
+    await hass.async_block_till_done()
+    car = await add_car(hass, "Bench", 8.0)
+    coordinator = car.runtime_data.coordinator
+    coordinator.source.stop()  # fixes come from the recorded sequence instead
+
+    ents = er.async_get(hass)
+    prox_ids = [e.entity_id for e in ents.entities.values() if e.platform == "proximity"]
+    prox_dist = next(
+        i for i in prox_ids if "bench_phone" in i and "distance" in i and "nearest" not in i
+    )
+    prox_dir = next(
+        i for i in prox_ids if "bench_phone" in i and "direction" in i and "nearest" not in i
+    )
+    fired = {"proximity": 0, "car_bridge": 0}
+
+    def counter(key: str) -> Callable[[Any], None]:
+        def inc(_call: Any) -> None:
+            fired[key] += 1
+
+        return inc
+
+    hass.services.async_register("bench", "prox", counter("proximity"))
+    hass.services.async_register("bench", "cb", counter("car_bridge"))
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {
+                    "triggers": [
+                        {"trigger": "numeric_state", "entity_id": prox_dist, "below": 5000}
+                    ],
+                    "actions": [{"action": "bench.prox"}],
+                },
+                {
+                    "triggers": [
+                        {
+                            "trigger": "numeric_state",
+                            "entity_id": "sensor.bench_distance_to_home",
+                            "below": 5,
+                        }
+                    ],
+                    "actions": [{"action": "bench.cb"}],
+                },
+            ]
+        },
+    )
+    await hass.async_block_till_done()
+    base_state = coordinator.source.state
+    now = T0
+
+    async def feed_tracker(entity_id: str, fixes: list[Position]) -> int:
+        cpu = time.process_time_ns()
+        for p in fixes:
+            attrs = {"latitude": p.latitude, "longitude": p.longitude, "gps_accuracy": p.accuracy}
+            hass.states.async_set(entity_id, "not_home", attrs)
+            await hass.async_block_till_done()
+        return time.process_time_ns() - cpu
+
+    async def feed_car(fixes: list[Position]) -> int:
+        nonlocal now
+        cpu = time.process_time_ns()
+        for p in fixes:
+            now += timedelta(seconds=1)
+            coordinator._on_state(_with(base_state, now, p))  # a source's listener call
+            await hass.async_block_till_done()
+        return time.process_time_ns() - cpu
+
+    results: dict[str, Any] = {}
+    for phase, fixes in (("drive_home_sigma25", drive), ("parked_5km_ring_sigma30", parked)):
+        # The first fix of a phase moves both systems to its start; it is not measured.
+        await feed_tracker("device_tracker.bench_phone", fixes[:1])
+        await feed_car(fixes[:1])
+        fixes = fixes[1:]  # noqa: PLW2901
+        fired.update({"proximity": 0, "car_bridge": 0})
+        # Baseline: writing the fixes to an entity nobody watches.
+        baseline = await feed_tracker("device_tracker.bench_unwatched", fixes)
+        rec.reset()
+        prox_cpu = await feed_tracker("device_tracker.bench_phone", fixes)
+        prox_writes = rec.total(lambda e: e.startswith("sensor.home_"))
+        prox_dir_changes = rec.changes(lambda e: e == prox_dir)
+        rec.reset()
+        cb_cpu = await feed_car(fixes)
+        cb_writes = rec.total(lambda e: e.split(".")[1].startswith("bench"))
+        n = len(fixes)
+        results[phase] = {
+            "fixes": n,
+            "proximity": {
+                "cpu_us_per_fix_incl_input_write": round(prox_cpu / n / 1000, 1),
+                "cpu_us_per_fix_net": round((prox_cpu - baseline) / n / 1000, 1),
+                "state_writes_per_fix": round(prox_writes / n, 3),
+                "direction_changes": prox_dir_changes,
+                "below_5km_automation_fired": fired["proximity"],
+            },
+            "car_bridge": {
+                "cpu_us_per_fix": round(cb_cpu / n / 1000, 1),
+                "state_writes_per_fix": round(cb_writes / n, 3),
+                "direction_changes": rec.changes(lambda e: e == "sensor.bench_direction_of_travel"),
+                "below_5km_automation_fired": fired["car_bridge"],
+            },
+            "cpu_ratio_car_bridge_over_proximity_net": round(
+                cb_cpu / max(1, prox_cpu - baseline), 3
+            ),
+        }
+    return results
+
+
+def _with(state: VehicleState, now: datetime, position: Position) -> VehicleState:
+    return replace(state, timestamp=now, position=position)
+
+
+async def main() -> None:
+    logging.basicConfig(level=logging.ERROR)
+    with tempfile.TemporaryDirectory() as config_dir:
+        async with async_test_home_assistant(config_dir=config_dir) as hass:
+            await setup_hass(hass)
+            rec = Recorder(hass)
+            simulator = await bench_simulator(hass, rec)
+            approach = await bench_approach(hass, rec)
+            await hass.async_stop(force=True)
+    print(json.dumps({"simulator": simulator, "approach": approach}, indent=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
