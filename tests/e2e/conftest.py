@@ -1,0 +1,214 @@
+"""Start a real Home Assistant (`hass`) with Car Bridge and onboard it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+import json
+import os
+from pathlib import Path
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+START_TIMEOUT_S = 240
+CLIENT_ID = "http://127.0.0.1/"
+
+CONFIGURATION = """
+default_config:
+demo:
+http:
+  server_host: 127.0.0.1
+  server_port: {port}
+homeassistant:
+  name: Car Bridge demo home
+  latitude: 52.3676
+  longitude: 4.9041
+  elevation: 0
+  unit_system: metric
+  time_zone: Europe/Amsterdam
+  country: NL
+  currency: EUR
+logger:
+  default: warning
+  logs:
+    custom_components.car_bridge: debug
+automation: !include automations.yaml
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def request(
+    url: str,
+    data: dict[str, Any] | None = None,
+    *,
+    token: str | None = None,
+    form: bool = False,
+    method: str | None = None,
+) -> Any:
+    headers = {}
+    body = None
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if data is not None:
+        if form:
+            body = urllib.parse.urlencode(data).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        else:
+            body = json.dumps(data).encode()
+            headers["Content-Type"] = "application/json"
+    req = urllib.request.Request(url, data=body, headers=headers, method=method)
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        text = resp.read().decode()
+    try:
+        return json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return text  # the template API answers with plain text
+
+
+@dataclass
+class Hass:
+    """A running Home Assistant."""
+
+    url: str
+    ws_url: str
+    config_dir: Path
+    token: str
+    username: str
+    password: str
+    process: subprocess.Popen[bytes]
+
+    def api(self, path: str, data: dict[str, Any] | None = None) -> Any:
+        return request(f"{self.url}{path}", data, token=self.token)
+
+    def state(self, entity_id: str) -> dict[str, Any] | None:
+        try:
+            result: dict[str, Any] = self.api(f"/api/states/{entity_id}")
+        except urllib.error.HTTPError as err:
+            if err.code == 404:
+                return None
+            raise
+        return result
+
+    def log(self) -> str:
+        path = self.config_dir / "home-assistant.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+def _wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"hass exited with {process.returncode}")
+        try:
+            request(f"{url}/api/onboarding")
+        except urllib.error.URLError, ConnectionError, TimeoutError:
+            time.sleep(1)
+            continue
+        return
+    raise TimeoutError("Home Assistant did not come up")
+
+
+def _onboard(url: str) -> tuple[str, str, str]:
+    username, password = "owner", "car-bridge-e2e"
+    result = request(
+        f"{url}/api/onboarding/users",
+        {
+            "client_id": CLIENT_ID,
+            "name": "Owner",
+            "username": username,
+            "password": password,
+            "language": "en",
+        },
+    )
+    tokens = request(
+        f"{url}/auth/token",
+        {"grant_type": "authorization_code", "code": result["auth_code"], "client_id": CLIENT_ID},
+        form=True,
+    )
+    token = tokens["access_token"]
+    for step, data in (
+        ("core_config", {}),
+        ("analytics", {}),
+        ("integration", {"client_id": CLIENT_ID, "redirect_uri": f"{CLIENT_ID}?auth_callback=1"}),
+    ):
+        try:
+            request(f"{url}/api/onboarding/{step}", data, token=token)
+        except urllib.error.HTTPError as err:
+            if err.code != 403:  # already done
+                raise
+    return token, username, password
+
+
+@pytest.fixture(scope="session")
+def hass_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hass]:
+    """A real hass with default_config, demo and Car Bridge, onboarded."""
+    config_dir = tmp_path_factory.mktemp("hass_config")
+    port = free_port()
+    (config_dir / "configuration.yaml").write_text(CONFIGURATION.format(port=port))
+    (config_dir / "automations.yaml").write_text("[]\n")
+    (config_dir / "custom_components").mkdir()
+    (config_dir / "custom_components" / "car_bridge").symlink_to(
+        ROOT / "custom_components" / "car_bridge"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    log = (config_dir / "stdout.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "homeassistant", "--config", str(config_dir), "--skip-pip"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_up(url, process)
+        token, username, password = _onboard(url)
+        yield Hass(
+            url=url,
+            ws_url=f"ws://127.0.0.1:{port}/api/websocket",
+            config_dir=config_dir,
+            token=token,
+            username=username,
+            password=password,
+            process=process,
+        )
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()
+        artifacts = ROOT / "tests" / "e2e" / "artifacts"
+        artifacts.mkdir(parents=True, exist_ok=True)
+        for name in ("home-assistant.log", "stdout.log"):
+            if (config_dir / name).exists():
+                shutil.copyfile(config_dir / name, artifacts / name)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium (installed by script/setup); never a downloaded browser."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Chromium is missing: run script/setup (it installs Debian's chromium)")
+    return path
