@@ -24,6 +24,7 @@ from custom_components.car_bridge.const import (
 )
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
 HOME_LAT = 52.3676
@@ -50,6 +51,15 @@ async def home_zone(hass: HomeAssistant) -> None:
     await hass.config.async_update(latitude=HOME_LAT, longitude=HOME_LON, radius=HOME_RADIUS)
     assert await async_setup_component(hass, "zone", {})
     await hass.async_block_till_done()
+
+
+def vehicle_device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    """Return the device id of the test vehicle."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry.unique_id or entry.entry_id), entry.entry_id
+    )
+    assert device is not None
+    return device.id
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from custom_components.car_bridge.blueprint import BUNDLED
 from custom_components.car_bridge.const import DOMAIN
 from homeassistant.components.blueprint import BLUEPRINT_SCHEMA
 from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import HOME_LAT, HOME_LON
+from .conftest import HOME_LAT, HOME_LON, vehicle_device_id
 
 NAMES = sorted(p.name for p in BUNDLED.glob("*.yaml"))
 
@@ -78,10 +77,7 @@ async def test_install_failure_is_logged(
 async def use_blueprint(
     hass: HomeAssistant, entry: MockConfigEntry, path: str, inputs: dict[str, Any]
 ) -> list[ServiceCall]:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, "simulator_su7"), entry.entry_id
-    )
-    assert device is not None
+    device_id = vehicle_device_id(hass, entry)
     calls = async_mock_service(hass, "test", "home_action")
     assert await async_setup_component(
         hass,
@@ -90,7 +86,7 @@ async def use_blueprint(
             "automation": {
                 "use_blueprint": {
                     "path": f"{DOMAIN}/{path}",
-                    "input": {"vehicle": device.id, **inputs},
+                    "input": {"vehicle": device_id, **inputs},
                 }
             }
         },

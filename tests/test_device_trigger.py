@@ -16,18 +16,9 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.car_bridge.const import DOMAIN
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
-from .conftest import HOME_LAT, HOME_LON
-
-
-def device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, "simulator_su7"), entry.entry_id
-    )
-    assert device is not None
-    return device.id
+from .conftest import HOME_LAT, HOME_LON, vehicle_device_id
 
 
 async def automations(
@@ -67,7 +58,7 @@ async def drive(hass: HomeAssistant, tick: Callable[..., Any], **data: Any) -> N
 async def test_lists_triggers_and_capabilities(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    dev = device_id(hass, init_integration)
+    dev = vehicle_device_id(hass, init_integration)
     triggers = [
         t
         for t in await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, dev)
@@ -98,7 +89,7 @@ async def test_lists_triggers_and_capabilities(
 async def test_approach_triggers_fire_once(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
-    dev = device_id(hass, init_integration)
+    dev = vehicle_device_id(hass, init_integration)
     calls = await automations(
         hass,
         dev,
@@ -136,7 +127,7 @@ async def test_approach_triggers_fire_once(
 async def test_departure_triggers_fire_once(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
-    dev = device_id(hass, init_integration)
+    dev = vehicle_device_id(hass, init_integration)
     calls = await automations(
         hass,
         dev,
@@ -154,7 +145,7 @@ async def test_departure_triggers_fire_once(
 async def test_time_to_home_rearms_only_on_a_new_approach(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
-    dev = device_id(hass, init_integration)
+    dev = vehicle_device_id(hass, init_integration)
     calls = await automations(hass, dev, {"eta_8": {"type": "time_to_home_below", "minutes": 8}})
     await drive(hass, tick, zone="zone.home")
     await drive(hass, tick, latitude=HOME_LAT + 0.07, longitude=HOME_LON)
@@ -172,7 +163,7 @@ async def test_trigger_attached_before_the_vehicle_loads(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    dev = device_id(hass, mock_config_entry)
+    dev = vehicle_device_id(hass, mock_config_entry)
     await hass.config_entries.async_unload(mock_config_entry.entry_id)
     calls = await automations(hass, dev, {"within_2": {"type": "approaching", "distance": 2}})
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)

@@ -14,17 +14,8 @@ from custom_components.car_bridge.vehicle.model import VehicleError, VehicleStat
 from custom_components.car_bridge.vehicle.source import VehicleSource
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 
-from .conftest import HOME_LAT, HOME_LON
-
-
-def _device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, "simulator_su7"), entry.entry_id
-    )
-    assert device is not None
-    return device.id
+from .conftest import HOME_LAT, HOME_LON, vehicle_device_id
 
 
 async def test_drives_to_coordinates(
@@ -34,7 +25,7 @@ async def test_drives_to_coordinates(
         DOMAIN,
         "send_destination",
         {
-            "device_id": _device_id(hass, init_integration),
+            "device_id": vehicle_device_id(hass, init_integration),
             "latitude": HOME_LAT + 0.01,
             "longitude": HOME_LON,
         },
@@ -72,7 +63,7 @@ async def test_bad_input_is_rejected_and_changes_nothing(
 ) -> None:
     target: dict[str, Any] = {}
     if "device_id" not in data and "entity_id" not in data and key != "no_device":
-        target = {"device_id": _device_id(hass, init_integration)}
+        target = {"device_id": vehicle_device_id(hass, init_integration)}
     before = hass.states.get("device_tracker.su7").attributes["latitude"]
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
@@ -88,7 +79,7 @@ async def test_bad_input_is_rejected_and_changes_nothing(
 async def test_unloaded_vehicle_is_rejected(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    device_id = _device_id(hass, init_integration)
+    device_id = vehicle_device_id(hass, init_integration)
     await hass.config_entries.async_unload(init_integration.entry_id)
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(

@@ -74,7 +74,7 @@ class CarBridgeBinarySensor(CarBridgeEntity, BinarySensorEntity):
 
     def shown(self) -> bool:
         """Return the state."""
-        return self.entity_description.is_on_fn(self.snapshot)
+        return self.is_on
 
     @property
     def is_on(self) -> bool:

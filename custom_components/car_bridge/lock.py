@@ -31,7 +31,7 @@ class CarBridgeLock(CarBridgeEntity, LockEntity):
 
     def shown(self) -> bool:
         """Return the state."""
-        return self.snapshot.vehicle.locked
+        return self.is_locked
 
     @property
     def is_locked(self) -> bool:

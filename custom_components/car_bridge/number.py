@@ -38,7 +38,7 @@ class CarBridgeChargeLimit(CarBridgeEntity, NumberEntity):
 
     def shown(self) -> int:
         """Return the limit."""
-        return self.snapshot.vehicle.charge_limit
+        return self.native_value
 
     @property
     def native_value(self) -> int:

@@ -159,7 +159,7 @@ class CarBridgeSensor(CarBridgeEntity, SensorEntity):
 
     def shown(self) -> StateType:
         """Return the value."""
-        return self.entity_description.value_fn(self.snapshot)
+        return self.native_value
 
     @property
     def native_value(self) -> StateType:
