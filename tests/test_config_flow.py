@@ -234,3 +234,19 @@ async def test_options_flow_errors_recover(
 
     result = await hass.config_entries.options.async_configure(result["flow_id"], OPTIONS)
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_options_flow_partial_input_keeps_the_rest(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_TIME_FACTOR: 60, CONF_THRESHOLDS: [3, "0.5"]}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options[CONF_TIME_FACTOR] == 60.0
+    assert init_integration.options[CONF_THRESHOLDS] == [3.0, 0.5]
+    assert init_integration.options[CONF_CRUISE_SPEED] == 50.0
+    assert init_integration.options[CONF_AUTO_PLUG_IN] is True
+    assert init_integration.options[CONF_ZONE] == "zone.home"

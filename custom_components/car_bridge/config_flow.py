@@ -66,6 +66,21 @@ def _number(unit: str) -> NumberSelector:
     )
 
 
+class ThresholdSelector(SelectSelector):
+    """Distances in km as a multi-select with free values; numbers count as text."""
+
+    def __init__(self) -> None:
+        """Offer common distances and accept any other."""
+        super().__init__(
+            SelectSelectorConfig(options=THRESHOLD_SUGGESTIONS, multiple=True, custom_value=True)
+        )
+
+    def __call__(self, data: Any) -> Any:
+        """Accept numbers too, as the stored options hold them."""
+        values = data if isinstance(data, list) else [data]
+        return super().__call__([f"{v:g}" if isinstance(v, (int, float)) else v for v in values])
+
+
 def _check_range(values: dict[str, Any], errors: dict[str, str]) -> None:
     for key, value in values.items():
         if key in RANGES and key != CONF_THRESHOLDS:  # thresholds are a list
@@ -209,23 +224,21 @@ class CarBridgeOptionsFlow(OptionsFlow):
         current = {**DEFAULT_OPTIONS, **entry.options}
         current.setdefault(CONF_ZONE, entry.data[CONF_ZONE])
         current[CONF_THRESHOLDS] = [f"{t:g}" for t in current[CONF_THRESHOLDS]]
+        # Current values are the defaults, so a partial submission keeps the rest.
+        fields: dict[str, Any] = {
+            CONF_CRUISE_SPEED: _number("km/h"),
+            CONF_TIME_FACTOR: _number("×"),
+            CONF_GPS_NOISE: _number("m"),
+            CONF_OUTSIDE_TEMPERATURE: _number("°C"),
+            CONF_BATTERY_START: _number("%"),
+            CONF_AUTO_PLUG_IN: BooleanSelector(),
+            CONF_THRESHOLDS: ThresholdSelector(),
+            CONF_HYSTERESIS: _number("m"),
+            CONF_MAX_ACCURACY: _number("m"),
+            CONF_ZONE: ZONE_SELECTOR,
+        }
         schema = vol.Schema(
-            {
-                vol.Required(CONF_CRUISE_SPEED): _number("km/h"),
-                vol.Required(CONF_TIME_FACTOR): _number("×"),
-                vol.Required(CONF_GPS_NOISE): _number("m"),
-                vol.Required(CONF_OUTSIDE_TEMPERATURE): _number("°C"),
-                vol.Required(CONF_BATTERY_START): _number("%"),
-                vol.Required(CONF_AUTO_PLUG_IN): BooleanSelector(),
-                vol.Required(CONF_THRESHOLDS): SelectSelector(
-                    SelectSelectorConfig(
-                        options=THRESHOLD_SUGGESTIONS, multiple=True, custom_value=True
-                    )
-                ),
-                vol.Required(CONF_HYSTERESIS): _number("m"),
-                vol.Required(CONF_MAX_ACCURACY): _number("m"),
-                vol.Required(CONF_ZONE): ZONE_SELECTOR,
-            }
+            {vol.Required(key, default=current[key]): selector for key, selector in fields.items()}
         )
         return self.async_show_form(
             step_id="init",
