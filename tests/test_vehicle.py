@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.car_bridge.const import DOMAIN
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
@@ -226,3 +228,20 @@ async def test_time_factor_speeds_up_time(
     seconds = await drive_home(hass, tick)
     assert 9 <= seconds <= 11
     assert float(state(hass, "sensor.su7_odometer")) == pytest.approx(8.0, rel=0.01)
+
+
+async def test_simulated_time_follows_home_assistant_clock(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "send_destination",
+        {"entity_id": "device_tracker.su7", "zone": "zone.home"},
+        blocking=True,
+    )
+    # One late timer call after ten minutes simulates all ten minutes.
+    freezer.tick(timedelta(minutes=10))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert float(state(hass, "sensor.su7_odometer")) == pytest.approx(8.0, rel=0.01)
+    assert state(hass, "binary_sensor.su7_at_home") == "on"

@@ -226,3 +226,20 @@ def test_empty_battery_stops_the_car() -> None:
     assert car.state.battery_level == 0
     assert car.state.position.speed == 0
     assert car.state.destination is None
+
+
+def test_a_late_tick_loses_no_time() -> None:
+    stepwise, late = make_car(0.0, battery=50.0), make_car(0.0, battery=50.0)
+    Clock().tick(stepwise, 600)
+    late.tick(T0 + timedelta(seconds=600))
+    assert late.state.battery_level == stepwise.state.battery_level
+    assert late.state.battery_level == pytest.approx(50 + 10.89 / 6, abs=0.05)
+    assert late.state.timestamp == T0 + timedelta(seconds=600)
+
+
+def test_time_factor_multiplies_each_tick() -> None:
+    car, clock = make_car(8.0, time_factor=60.0), Clock()
+    car.navigate_to(HOME[0], HOME[1])
+    clock.tick(car, 10)
+    assert car.state.destination is None
+    assert car.state.odometer == pytest.approx(8.0, rel=0.01)

@@ -1,9 +1,11 @@
 """A realistic simulated car: drives, drains and charges, warms and cools.
 
 Pure Python with an injected clock: :meth:`SimulatedVehicle.tick` is called
-once per tick with the current time and advances the physics by
-``tick_interval * time_factor`` simulated seconds, in steps of at most one
-second. Given the same seed, options and ticks it always does the same thing.
+once per tick (every second) with the current time and advances the physics
+by the time since the previous tick times ``time_factor``, so a late or
+skipped tick loses no simulated time. Driving is integrated in one-second
+steps, a parked car in steps of up to ten. Given the same seed, options and
+tick times it always does the same thing.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ CLIMATE_RATE_C_PER_S = 1.0 / 60.0
 CONSUMPTION_WINDOW_KM = 50.0
 DEFAULT_CONSUMPTION_WH_PER_KM = 160.0
 MIN_REPORTED_ACCURACY_M = 5.0
+#: A tick never simulates more than this much real time (e.g. after a long stall).
+MAX_TICK_S = 3600.0
 
 
 @dataclass(kw_only=True)
@@ -111,6 +115,7 @@ class SimulatedVehicle(VehicleSource):
             )
             self._update_plug()
         self._fix = self._make_fix()
+        self._last_tick = now
         self._state = self._snapshot(now)
 
     # -- reporting ---------------------------------------------------------
@@ -201,10 +206,12 @@ class SimulatedVehicle(VehicleSource):
     # -- time --------------------------------------------------------------
 
     def tick(self, now: datetime) -> None:
-        """Advance ``tick_interval * time_factor`` simulated seconds."""
-        remaining = (self.tick_interval or 1.0) * self.options.time_factor
+        """Advance by the time since the last tick, times the time factor."""
+        elapsed = min(MAX_TICK_S, max(0.0, (now - self._last_tick).total_seconds()))
+        self._last_tick = now
+        remaining = elapsed * self.options.time_factor
         while remaining > 1e-9:
-            dt = min(1.0, remaining)
+            dt = min(1.0 if self._p.destination is not None else 10.0, remaining)
             self._step(dt)
             remaining -= dt
         if self.options.gps_noise > 0 or self._p.speed > 0 or self._fix_is_stale():
