@@ -53,6 +53,13 @@ async def home_zone(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
 
 
+async def send_destination(hass: HomeAssistant, **data: Any) -> None:
+    """Send the test vehicle somewhere through the public action."""
+    await hass.services.async_call(
+        DOMAIN, "send_destination", {"entity_id": "device_tracker.su7", **data}, blocking=True
+    )
+
+
 def vehicle_device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     """Return the device id of the test vehicle."""
     device = dr.async_get(hass).async_get_device_by_identifier(

@@ -12,11 +12,11 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE
+from custom_components.car_bridge.const import EVENT_CAR_BRIDGE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.setup import async_setup_component
 
-from .conftest import HOME_LAT, HOME_LON
+from .conftest import HOME_LAT, HOME_LON, send_destination as send
 
 
 def summary(events: list[Event]) -> list[tuple[str, float | None]]:
@@ -32,12 +32,6 @@ def changes(hass: HomeAssistant, entity_id: str) -> list[str]:
         ),
     )
     return seen
-
-
-async def send(hass: HomeAssistant, **data: Any) -> None:
-    await hass.services.async_call(
-        DOMAIN, "send_destination", {"entity_id": "device_tracker.su7", **data}, blocking=True
-    )
 
 
 @pytest.mark.parametrize("entry_options", [{"gps_noise": 25.0}])

@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import HOME_LAT, HOME_LON, vehicle_device_id
+from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
 
 NAMES = sorted(p.name for p in BUNDLED.glob("*.yaml"))
 
@@ -107,9 +107,7 @@ async def stop_automations(hass: HomeAssistant) -> None:
 async def send(
     hass: HomeAssistant, tick: Callable[..., Any], *, settle: bool = True, **data: Any
 ) -> None:
-    await hass.services.async_call(
-        DOMAIN, "send_destination", {"entity_id": "device_tracker.su7", **data}, blocking=True
-    )
+    await send_destination(hass, **data)
     await tick(1200, settle=settle)
 
 

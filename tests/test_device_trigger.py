@@ -18,7 +18,7 @@ from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 
-from .conftest import HOME_LAT, HOME_LON, vehicle_device_id
+from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
 
 
 async def automations(
@@ -49,9 +49,7 @@ def fired(calls: list[ServiceCall]) -> list[str]:
 
 
 async def drive(hass: HomeAssistant, tick: Callable[..., Any], **data: Any) -> None:
-    await hass.services.async_call(
-        DOMAIN, "send_destination", {"entity_id": "device_tracker.su7", **data}, blocking=True
-    )
+    await send_destination(hass, **data)
     await tick(1200)
 
 

@@ -13,15 +13,13 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 
-from .conftest import HOME_LAT, HOME_LON
+from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
 
 
 async def test_load_unload(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     entry = init_integration
     assert entry.state is ConfigEntryState.LOADED
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, "simulator_su7"), entry.entry_id
-    )
+    device = dr.async_get(hass).async_get(vehicle_device_id(hass, entry))
     assert device is not None
     assert device.name == "SU7"
 
@@ -52,12 +50,7 @@ async def test_state_survives_a_restart_and_a_drive_continues(
     tick: Callable[..., Any],
     hass_storage: dict[str, Any],
 ) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "send_destination",
-        {"entity_id": "device_tracker.su7", "zone": "zone.home"},
-        blocking=True,
-    )
+    await send_destination(hass, zone="zone.home")
     await tick(240)
     before = _values(hass)
     await _restart(hass, init_integration)

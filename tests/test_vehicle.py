@@ -17,6 +17,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
+from .conftest import send_destination
+
 ENTITIES = {
     "device_tracker.su7": None,
     "sensor.su7_battery": (SensorDeviceClass.BATTERY, "%"),
@@ -46,12 +48,7 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
 
 
 async def drive_home(hass: HomeAssistant, tick: Callable[..., Any]) -> int:
-    await hass.services.async_call(
-        DOMAIN,
-        "send_destination",
-        {"entity_id": "device_tracker.su7", "zone": "zone.home"},
-        blocking=True,
-    )
+    await send_destination(hass, zone="zone.home")
     return int(await tick(1800, until=lambda: state(hass, "sensor.su7_speed") == "0.0"))
 
 
@@ -233,12 +230,7 @@ async def test_time_factor_speeds_up_time(
 async def test_simulated_time_follows_home_assistant_clock(
     hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "send_destination",
-        {"entity_id": "device_tracker.su7", "zone": "zone.home"},
-        blocking=True,
-    )
+    await send_destination(hass, zone="zone.home")
     # One late timer call after ten minutes simulates all ten minutes.
     freezer.tick(timedelta(minutes=10))
     async_fire_time_changed(hass)

@@ -32,7 +32,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from .approach.engine import ApproachEngine, ApproachState, Home
 from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER, SAVE_DELAY_S
 from .data import CarBridgeConfigEntry
-from .hub import get_hub
+from .hub import DeviceWatch, get_hub
 from .vehicle.model import CommandNotSupportedError, VehicleError, VehicleState
 from .vehicle.source import VehicleSource
 
@@ -87,6 +87,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self.engine = engine
         self.zone_entity_id = zone_entity_id
         self.device_id: str | None = None
+        self._watch: DeviceWatch | None = None
         self._store = store
         self._extra_save = extra_save
         self._unsubs: list[CALLBACK_TYPE] = []
@@ -97,7 +98,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
     def async_start(self, device_id: str) -> None:
         """Start the source, the clock and the zone watch."""
         self.device_id = device_id
-        watch = get_hub(self.hass).watch(device_id)
+        watch = self._watch = get_hub(self.hass).watch(device_id)
         watch.listener = self._sync_triggers
         self._sync_triggers()
         state = self.source.state
@@ -129,8 +130,8 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         while self._unsubs:
             self._unsubs.pop()()
         self.source.stop()
-        if self.device_id is not None:
-            get_hub(self.hass).watch(self.device_id).listener = None
+        if self._watch is not None:
+            self._watch.listener = None
         await self._store.async_save(self._save_data())
 
     # -- data flow ---------------------------------------------------------
@@ -146,8 +147,6 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         assert approach is not None
         self.async_set_updated_data(CarSnapshot(state, approach))
         self._store.async_delay_save(self._save_data, SAVE_DELAY_S)
-        if not events and self.device_id is None:
-            return
         name = self.config_entry.title
         for event in events:
             data: dict[str, Any] = {
@@ -160,14 +159,14 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
                 data["threshold_km"] = event.threshold_km
             LOGGER.debug("%s: %s", name, data)
             self.hass.bus.async_fire(EVENT_CAR_BRIDGE, data)
-        if self.device_id is not None and (watch := get_hub(self.hass).devices.get(self.device_id)):
-            for watcher in list(watch.eta):
+        if self._watch is not None:
+            for watcher in list(self._watch.eta):
                 watcher.update(approach)
 
     @callback
     def _sync_triggers(self) -> None:
-        assert self.device_id is not None
-        self.engine.set_extra_thresholds(get_hub(self.hass).watch(self.device_id).thresholds)
+        assert self._watch is not None
+        self.engine.set_extra_thresholds(self._watch.thresholds)
 
     def _save_data(self) -> dict[str, Any]:
         return {
