@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+import logging
+import re
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -37,6 +39,23 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
     """Load Car Bridge from custom_components (the e2e suite runs a real hass instead)."""
     if "e2e" not in request.node.path.parts:
         request.getfixturevalue("enable_custom_integrations")
+
+
+DEPRECATION = re.compile(r"deprecat|will stop working|should use", re.IGNORECASE)
+
+
+@pytest.fixture(autouse=True)
+def no_deprecation_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test during which Home Assistant warns that Car Bridge uses something deprecated."""
+    yield
+    found = [
+        message
+        for record in caplog.get_records("call") + caplog.get_records("setup")
+        if record.levelno >= logging.WARNING
+        and re.search(r"car_bridge|CarBridge", message := record.getMessage())
+        and DEPRECATION.search(message)
+    ]
+    assert not found, found
 
 
 @pytest.fixture

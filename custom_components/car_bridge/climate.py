@@ -20,6 +20,10 @@ from .entity import CarBridgeEntity
 
 PARALLEL_UPDATES = 1
 
+# Home Assistant 2026.11 renamed the unit attribute and deprecated the old name;
+# 2026.10 knows only the old one. Both versions are supported.
+_HAS_NATIVE_UNIT = hasattr(ClimateEntity, "native_temperature_unit")
+
 CABIN = EntityDescription(key="cabin", translation_key="cabin")
 
 
@@ -41,10 +45,16 @@ class CarBridgeClimate(CarBridgeEntity, ClimateEntity):
         | ClimateEntityFeature.TURN_ON
         | ClimateEntityFeature.TURN_OFF
     )
-    _attr_temperature_unit = UnitOfTemperature.CELSIUS
+    _attr_native_temperature_unit = UnitOfTemperature.CELSIUS
     _attr_min_temp = 15.0
     _attr_max_temp = 28.0
     _attr_target_temperature_step = 0.5
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Create the entity, telling Home Assistant 2026.10 its unit too."""
+        super().__init__(*args, **kwargs)
+        if not _HAS_NATIVE_UNIT:
+            self._attr_temperature_unit = UnitOfTemperature.CELSIUS
 
     def shown(self) -> tuple[bool, float, float]:
         """Return mode, target and cabin temperature."""

@@ -181,7 +181,8 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
                 options = dict(entry.options)
                 if CONF_ZONE in options:
                     options[CONF_ZONE] = user_input[CONF_ZONE]
-                return self.async_update_reload_and_abort(
+                # The entry's update listener reloads the vehicle.
+                return self.async_update_and_abort(
                     entry,
                     title=name,
                     data_updates={CONF_NAME: name, CONF_ZONE: user_input[CONF_ZONE]},

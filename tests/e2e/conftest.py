@@ -25,27 +25,18 @@ DOCS = ROOT / "docs"
 START_TIMEOUT_S = 240
 CLIENT_ID = "http://127.0.0.1/"
 
-CONFIGURATION = """
-default_config:
-demo:
+#: The demo home of script/develop (config/configuration.yaml), on a free port.
+DEV_CONFIGURATION = ROOT / "config" / "configuration.yaml"
+HTTP = """
 http:
   server_host: 127.0.0.1
   server_port: {port}
-homeassistant:
-  name: Car Bridge demo home
-  latitude: 52.3676
-  longitude: 4.9041
-  elevation: 0
-  unit_system: metric
-  time_zone: Europe/Amsterdam
-  country: NL
-  currency: EUR
-logger:
-  default: warning
-  logs:
-    custom_components.car_bridge: debug
-automation: !include automations.yaml
 """
+
+
+def configuration(port: int, extra: str = "") -> str:
+    """Return the demo home's configuration served on ``port``, plus ``extra``."""
+    return DEV_CONFIGURATION.read_text() + HTTP.format(port=port) + extra
 
 
 def free_port() -> int:
@@ -158,11 +149,12 @@ def _onboard(url: str) -> tuple[str, str, str]:
 
 @pytest.fixture(scope="session")
 def hass_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hass]:
-    """A real hass with default_config, demo and Car Bridge, onboarded."""
+    """A real hass with the demo home of script/develop and Car Bridge, onboarded."""
     config_dir = tmp_path_factory.mktemp("hass_config")
     port = free_port()
-    (config_dir / "configuration.yaml").write_text(CONFIGURATION.format(port=port))
-    (config_dir / "automations.yaml").write_text("[]\n")
+    (config_dir / "configuration.yaml").write_text(configuration(port))
+    for name, empty in (("automations.yaml", "[]"), ("scripts.yaml", "{}"), ("scenes.yaml", "[]")):
+        (config_dir / name).write_text(empty + "\n")
     (config_dir / "custom_components").mkdir()
     (config_dir / "custom_components" / "car_bridge").symlink_to(
         ROOT / "custom_components" / "car_bridge"
