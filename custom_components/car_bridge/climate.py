@@ -20,8 +20,10 @@ from .entity import CarBridgeEntity
 
 PARALLEL_UPDATES = 1
 
-# Home Assistant 2026.11 renamed the unit attribute and deprecated the old name;
-# 2026.10 knows only the old one. Both versions are supported.
+# Home Assistant 2026.11 renamed the unit and temperature members to native_*
+# and deprecated the old names; 2026.10 knows only the old ones. Both versions
+# are supported: the entity provides the native names, and the old ones only
+# where Home Assistant still reads them.
 _HAS_NATIVE_UNIT = hasattr(ClimateEntity, "native_temperature_unit")
 
 CABIN = EntityDescription(key="cabin", translation_key="cabin")
@@ -67,14 +69,18 @@ class CarBridgeClimate(CarBridgeEntity, ClimateEntity):
         return HVACMode.HEAT_COOL if self.snapshot.vehicle.climate_on else HVACMode.OFF
 
     @property
-    def current_temperature(self) -> float:
+    def native_current_temperature(self) -> float:
         """Return the cabin temperature."""
         return self.snapshot.vehicle.cabin_temperature
 
     @property
-    def target_temperature(self) -> float:
+    def native_target_temperature(self) -> float:
         """Return the target temperature."""
         return self.snapshot.vehicle.climate_target
+
+    if not _HAS_NATIVE_UNIT:
+        current_temperature = native_current_temperature
+        target_temperature = native_target_temperature
 
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
         """Switch climate on or off."""

@@ -34,6 +34,15 @@ http:
 """
 
 
+#: Onboarding storage with the location step done (Home Assistant's format, version 4).
+ONBOARDING_DONE_LOCATION = {
+    "version": 4,
+    "minor_version": 1,
+    "key": "onboarding",
+    "data": {"done": ["core_config"]},
+}
+
+
 def configuration(port: int, extra: str = "") -> str:
     """Return the demo home's configuration served on ``port``, plus ``extra``."""
     return DEV_CONFIGURATION.read_text() + HTTP.format(port=port) + extra
@@ -135,7 +144,6 @@ def _onboard(url: str) -> tuple[str, str, str]:
     )
     token = tokens["access_token"]
     for step, data in (
-        ("core_config", {}),
         ("analytics", {}),
         ("integration", {"client_id": CLIENT_ID, "redirect_uri": f"{CLIENT_ID}?auth_callback=1"}),
     ):
@@ -155,6 +163,9 @@ def hass_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hass]:
     (config_dir / "configuration.yaml").write_text(configuration(port))
     for name, empty in (("automations.yaml", "[]"), ("scripts.yaml", "{}"), ("scenes.yaml", "[]")):
         (config_dir / name).write_text(empty + "\n")
+    # As script/develop does: the location step is done by configuration.yaml.
+    (config_dir / ".storage").mkdir()
+    (config_dir / ".storage" / "onboarding").write_text(json.dumps(ONBOARDING_DONE_LOCATION))
     (config_dir / "custom_components").mkdir()
     (config_dir / "custom_components" / "car_bridge").symlink_to(
         ROOT / "custom_components" / "car_bridge"
