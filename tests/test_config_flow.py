@@ -38,7 +38,7 @@ SIM_INPUT = {CONF_NAME: "SU7", CONF_ZONE: "zone.home", CONF_START_DISTANCE: 8}
 async def _start(hass: HomeAssistant) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["simulator"]
+    assert result["menu_options"] == ["simulator", "mirror"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "simulator"}
     )
@@ -194,7 +194,7 @@ OPTIONS = {
 async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
+    assert result["step_id"] == "simulator"
     result = await hass.config_entries.options.async_configure(result["flow_id"], OPTIONS)
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -173,7 +173,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) 
 
         await er.async_migrate_entries(hass, entry.entry_id, _migrate)
         dev_reg = dr.async_get(hass)
-        if device := dev_reg.async_get_device(identifiers={(DOMAIN, old)}):
+        if device := dev_reg.async_get_device_by_identifier((DOMAIN, old), entry.entry_id):
             dev_reg.async_update_device(device.id, new_identifiers={(DOMAIN, new)})
         hass.config_entries.async_update_entry(
             entry,

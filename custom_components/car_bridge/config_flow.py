@@ -28,6 +28,7 @@ from .const import (
     DEFAULT_ZONE,
     DOMAIN,
     RANGES,
+    SOURCE_MIRROR,
     SOURCE_SIMULATOR,
 )
 from .coordinator import zone_home
@@ -106,6 +107,10 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
         """Describe a simulated vehicle."""
         return await self._async_step_kind(KINDS[SOURCE_SIMULATOR], user_input)
 
+    async def async_step_mirror(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Describe a vehicle made from entities the user already has."""
+        return await self._async_step_kind(KINDS[SOURCE_MIRROR], user_input)
+
     async def _async_step_kind(
         self, kind: SourceKind, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
@@ -183,7 +188,20 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class CarBridgeOptionsFlow(OptionsFlow):
-    """Tune the source (its kind's own options) and the approach engine (common to all)."""
+    """Tune the source (its kind's own options) and the approach engine (common to all).
+
+    The form's step id is the kind's key, so each kind has its own texts.
+    """
+
+    async def async_step_simulator(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Check the options of a simulated car."""
+        return await self.async_step_init(user_input)
+
+    async def async_step_mirror(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Check the options of a mirrored vehicle."""
+        return await self.async_step_init(user_input)
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and check the options."""
@@ -229,7 +247,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
             }
         )
         return self.async_show_form(
-            step_id="init",
+            step_id=kind.key,
             data_schema=self.add_suggested_values_to_schema(schema, user_input or current),
             errors=errors,
         )

@@ -8,6 +8,7 @@ module that defines a :class:`SourceKind` and one line in :data:`KINDS`.
 from __future__ import annotations
 
 from .base import SourceKind
+from .mirror import MIRROR
 from .simulator import SIMULATOR
 
-KINDS: dict[str, SourceKind] = {kind.key: kind for kind in (SIMULATOR,)}
+KINDS: dict[str, SourceKind] = {kind.key: kind for kind in (SIMULATOR, MIRROR)}
