@@ -32,6 +32,8 @@ from homeassistant.setup import async_setup_component
 HOME_LAT = 52.3676
 HOME_LON = 4.9041
 HOME_RADIUS = 100.0
+#: The generated unique id of the test vehicle (never made from its name).
+VEHICLE_ID = "0d5a3c1e9b7f4e2a8c6b4d2f0e1a3c5b"
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +108,8 @@ def mock_config_entry(start_distance: float, entry_options: dict[str, Any]) -> M
     return MockConfigEntry(
         domain=DOMAIN,
         title="SU7",
-        unique_id="simulator_su7",
+        unique_id=VEHICLE_ID,
+        version=2,
         data={
             CONF_SOURCE: SOURCE_SIMULATOR,
             CONF_NAME: "SU7",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -27,6 +28,8 @@ from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
+from .conftest import VEHICLE_ID
+
 pytestmark = pytest.mark.usefixtures("home_zone")
 
 SIM_INPUT = {CONF_NAME: "SU7", CONF_ZONE: "zone.home", CONF_START_DISTANCE: 8}
@@ -35,7 +38,7 @@ SIM_INPUT = {CONF_NAME: "SU7", CONF_ZONE: "zone.home", CONF_START_DISTANCE: 8}
 async def _start(hass: HomeAssistant) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["simulator"]
+    assert result["menu_options"] == ["simulator", "mirror"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "simulator"}
     )
@@ -59,7 +62,8 @@ async def test_user_flow_creates_a_working_vehicle(hass: HomeAssistant) -> None:
         CONF_START_DISTANCE: 8.0,
     }
     entry = result["result"]
-    assert entry.unique_id == "simulator_su7"
+    # A generated id, not the name: the car can be renamed and the name reused.
+    assert re.fullmatch(r"[0-9a-f]{32}", entry.unique_id)
     assert entry.state is ConfigEntryState.LOADED
     assert entry.options[CONF_CRUISE_SPEED] == 50.0
     assert hass.states.get("sensor.su7_battery") is not None
@@ -106,15 +110,26 @@ async def test_duplicate_name_is_a_field_error(
     assert len(hass.config_entries.async_entries(DOMAIN)) == 2
 
 
-async def test_duplicate_vehicle_aborts(hass: HomeAssistant) -> None:
-    # A renamed vehicle keeps its identity; adding it again under its old name aborts.
-    MockConfigEntry(
-        domain=DOMAIN, title="Renamed", unique_id="simulator_su7", data={CONF_ZONE: "zone.home"}
-    ).add_to_hass(hass)
+async def test_renamed_vehicle_frees_its_name(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    # Renaming "SU7" to "Family car" and adding a new "SU7" gives two vehicles.
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Family car", CONF_ZONE: "zone.home"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(flow_id, SIM_INPUT)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    new = result["result"]
+    assert new.unique_id != init_integration.unique_id
+    assert new.state is ConfigEntryState.LOADED
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
 
 
 async def test_reconfigure(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
@@ -145,7 +160,7 @@ async def test_reconfigure(hass: HomeAssistant, init_integration: MockConfigEntr
     assert entry.title == "SU7 Max"
     assert entry.data[CONF_ZONE] == "zone.work"
     assert entry.options[CONF_ZONE] == "zone.work"
-    assert entry.unique_id == "simulator_su7"
+    assert entry.unique_id == VEHICLE_ID
     assert entry.state is ConfigEntryState.LOADED
 
 
@@ -179,7 +194,7 @@ OPTIONS = {
 async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
+    assert result["step_id"] == "simulator"
     result = await hass.config_entries.options.async_configure(result["flow_id"], OPTIONS)
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY

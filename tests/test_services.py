@@ -10,7 +10,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.car_bridge.const import DOMAIN
-from custom_components.car_bridge.vehicle.model import VehicleError, VehicleState
+from custom_components.car_bridge.vehicle.model import (
+    ALL_VALUES,
+    Capabilities,
+    Command,
+    VehicleError,
+    VehicleState,
+)
 from custom_components.car_bridge.vehicle.source import VehicleSource
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -91,9 +97,14 @@ async def test_unloaded_vehicle_is_rejected(
 class ReadOnlySource(VehicleSource):
     """A telemetry-only source, as a mirror of another integration would be."""
 
-    def __init__(self, state: VehicleState) -> None:
+    def __init__(self, state: VehicleState, commands: frozenset[Command] = frozenset()) -> None:
         super().__init__()
         self._state = state
+        self._capabilities = Capabilities(values=ALL_VALUES, commands=commands)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._capabilities
 
     @property
     def state(self) -> VehicleState:
@@ -140,8 +151,8 @@ async def test_source_errors_are_translated(
 ) -> None:
     """A source that claims a command but fails it gives a translated error."""
     coordinator = init_integration.runtime_data.coordinator
-    source = ReadOnlySource(coordinator.source.state)
-    source.supported_commands = frozenset({"set_locked", "navigate_to"})
+    # It claims to lock but its lock command was never written.
+    source = ReadOnlySource(coordinator.source.state, frozenset({Command.LOCK, Command.NAVIGATE}))
     coordinator.source = source
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
@@ -149,10 +160,10 @@ async def test_source_errors_are_translated(
         )
     assert err.value.translation_key == "command_not_supported"
 
-    def fail(*args: Any) -> None:
+    async def fail(*args: Any) -> None:
         raise VehicleError
 
-    source.set_locked = fail  # type: ignore[method-assign]
+    source.async_set_locked = fail  # type: ignore[method-assign]
     with pytest.raises(HomeAssistantError) as failed:
         await hass.services.async_call(
             "lock", "unlock", {"entity_id": "lock.su7_doors"}, blocking=True

@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import send_destination
+from .conftest import VEHICLE_ID, send_destination
 
 ENTITIES = {
     "device_tracker.su7": None,
@@ -59,7 +59,7 @@ async def test_entities(hass: HomeAssistant, init_integration: MockConfigEntry) 
         assert st is not None, entity_id
         entry = registry.async_get(entity_id)
         assert entry is not None
-        assert entry.unique_id.startswith("simulator_su7_")
+        assert entry.unique_id.startswith(f"{VEHICLE_ID}_")
         if expected is not None:
             device_class, unit = expected
             assert st.attributes.get(ATTR_DEVICE_CLASS) == device_class, entity_id

@@ -3,37 +3,33 @@
 from __future__ import annotations
 
 from typing import Any
-import zlib
+import uuid
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
+    entity_registry as er,
     issue_registry as ir,
 )
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
-from homeassistant.util import dt as dt_util
 
 from .approach.engine import ApproachConfig, ApproachEngine, Home
 from .blueprint import async_install_blueprints
 from .const import (
-    CONF_AUTO_PLUG_IN,
-    CONF_BATTERY_START,
-    CONF_CRUISE_SPEED,
-    CONF_GPS_NOISE,
+    COMMON_DEFAULT_OPTIONS,
     CONF_HYSTERESIS,
     CONF_MAX_ACCURACY,
-    CONF_OUTSIDE_TEMPERATURE,
-    CONF_START_DISTANCE,
+    CONF_SOURCE,
     CONF_THRESHOLDS,
-    CONF_TIME_FACTOR,
     CONF_ZONE,
-    DEFAULT_OPTIONS,
     DEFAULT_ZONE,
     DOMAIN,
     LOGGER,
+    SOURCE_SIMULATOR,
     STORAGE_VERSION,
 )
 from .coordinator import (
@@ -44,7 +40,8 @@ from .coordinator import (
 )
 from .data import CarBridgeConfigEntry, CarBridgeData
 from .services import async_setup_services
-from .vehicle.simulator import SimulatedVehicle, SimulatorOptions
+from .sources import KINDS
+from .sources.base import SetupContext
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -72,10 +69,6 @@ def home_zone_entity(entry: CarBridgeConfigEntry) -> str:
     return zone
 
 
-def _options(entry: CarBridgeConfigEntry) -> dict[str, Any]:
-    return {**DEFAULT_OPTIONS, **entry.options}
-
-
 async def _async_load_saved(store: Store[dict[str, Any]], title: str) -> dict[str, Any]:
     saved: Any = await store.async_load()
     if saved is None:
@@ -87,8 +80,15 @@ async def _async_load_saved(store: Store[dict[str, Any]], title: str) -> dict[st
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:
-    """Set up a vehicle from a config entry."""
-    options = _options(entry)
+    """Set up a vehicle from a config entry, with the source kind its data names."""
+    kind = KINDS.get(entry.data.get(CONF_SOURCE, SOURCE_SIMULATOR))
+    if kind is None:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_source",
+            translation_placeholders={"source": str(entry.data.get(CONF_SOURCE))},
+        )
+    config = {**COMMON_DEFAULT_OPTIONS, **kind.default_options, **entry.data, **entry.options}
     store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}")
     saved = await _async_load_saved(store, entry.title)
 
@@ -104,39 +104,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         except KeyError, TypeError, ValueError:
             home = Home(hass.config.latitude, hass.config.longitude, hass.config.radius)
 
-    sim_options = SimulatorOptions(
-        cruise_speed=float(options[CONF_CRUISE_SPEED]),
-        time_factor=float(options[CONF_TIME_FACTOR]),
-        gps_noise=float(options[CONF_GPS_NOISE]),
-        outside_temperature=float(options[CONF_OUTSIDE_TEMPERATURE]),
-        auto_plug_in=bool(options[CONF_AUTO_PLUG_IN]),
+    saved_vehicle = saved.get("vehicle")
+    built = await kind.async_build(
+        hass,
+        SetupContext(
+            entry=entry,
+            config=config,
+            home=home,
+            saved=saved_vehicle if isinstance(saved_vehicle, dict) and saved_vehicle else None,
+            saved_extra=saved,
+        ),
     )
-    battery_start = float(options[CONF_BATTERY_START])
-    now = dt_util.utcnow()
-    seed = zlib.crc32((entry.unique_id or entry.entry_id).encode())
-    kwargs: dict[str, Any] = {
-        "now": now,
-        "home": (home.latitude, home.longitude, home.radius),
-        "options": sim_options,
-        "seed": seed,
-        "start_distance_km": float(entry.data.get(CONF_START_DISTANCE, 0.0)),
-        "battery_percent": battery_start,
-    }
-    try:
-        source = SimulatedVehicle(**kwargs, saved=saved.get("vehicle"))
-    except KeyError, TypeError, ValueError, IndexError:
-        LOGGER.warning("%s: saved vehicle state is malformed; starting afresh", entry.title)
-        saved = {}
-        source = SimulatedVehicle(**kwargs)
-    if saved.get("vehicle") and saved.get(CONF_BATTERY_START) != battery_start:
-        # The user changed the starting battery in the options: apply it now.
-        source.set_battery(battery_start)
 
     engine = ApproachEngine(
         ApproachConfig(
-            thresholds_km=tuple(float(t) for t in options[CONF_THRESHOLDS]),
-            hysteresis_m=float(options[CONF_HYSTERESIS]),
-            max_accuracy_m=float(options[CONF_MAX_ACCURACY]),
+            thresholds_km=tuple(float(t) for t in config[CONF_THRESHOLDS]),
+            hysteresis_m=float(config[CONF_HYSTERESIS]),
+            max_accuracy_m=float(config[CONF_MAX_ACCURACY]),
         ),
         home,
     )
@@ -149,23 +133,56 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     coordinator = CarBridgeCoordinator(
         hass,
         entry,
-        source=source,
+        source=built.source,
         engine=engine,
         store=store,
         zone_entity_id=zone_entity_id,
-        extra_save=lambda: {CONF_BATTERY_START: battery_start},
+        extra_save=built.extra_save,
     )
     device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, entry.unique_id or entry.entry_id)},
         name=entry.title,
-        manufacturer="Car Bridge",
-        model="Simulated vehicle",
+        manufacturer=kind.manufacturer,
+        model=kind.model,
     )
     coordinator.async_start(device.id)
     entry.runtime_data = CarBridgeData(coordinator=coordinator)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:
+    """Migrate an entry from an older version."""
+    if entry.version > 2:
+        # A downgrade: this version does not know the entry's shape.
+        return False
+    if entry.version == 1:
+        # Version 1 made the unique id from the typed name ("simulator_su7"),
+        # so a renamed car kept its old name's id. Give it a generated one and
+        # carry its entities and device along.
+        old = entry.unique_id or entry.entry_id
+        new = uuid.uuid4().hex
+
+        @callback
+        def _migrate(entity: er.RegistryEntry) -> dict[str, Any] | None:
+            if entity.unique_id.startswith(f"{old}_"):
+                return {"new_unique_id": new + entity.unique_id[len(old) :]}
+            return None
+
+        await er.async_migrate_entries(hass, entry.entry_id, _migrate)
+        dev_reg = dr.async_get(hass)
+        if device := dev_reg.async_get_device_by_identifier((DOMAIN, old), entry.entry_id):
+            dev_reg.async_update_device(device.id, new_identifiers={(DOMAIN, new)})
+        hass.config_entries.async_update_entry(
+            entry,
+            data={CONF_SOURCE: SOURCE_SIMULATOR, **entry.data},
+            unique_id=new,
+            version=2,
+            minor_version=1,
+        )
+        LOGGER.debug("Migrated %s to version 2", entry.title)
     return True
 
 

@@ -16,7 +16,8 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import CarBridgeConfigEntry
-from .entity import CarBridgeEntity
+from .entity import CarBridgeEntity, provided
+from .vehicle.model import Command, Value
 
 PARALLEL_UPDATES = 1
 
@@ -27,6 +28,7 @@ PARALLEL_UPDATES = 1
 _HAS_NATIVE_UNIT = hasattr(ClimateEntity, "native_temperature_unit")
 
 CABIN = EntityDescription(key="cabin", translation_key="cabin")
+CABIN_VALUES = (Value.CLIMATE,)
 
 
 async def async_setup_entry(
@@ -34,8 +36,10 @@ async def async_setup_entry(
     entry: CarBridgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the vehicle's cabin climate."""
-    async_add_entities([CarBridgeClimate(entry.runtime_data.coordinator, CABIN)])
+    """Add the vehicle's cabin climate, if it has one."""
+    coordinator = entry.runtime_data.coordinator
+    if provided(coordinator.source.capabilities, CABIN_VALUES):
+        async_add_entities([CarBridgeClimate(coordinator, CABIN, CABIN_VALUES)])
 
 
 class CarBridgeClimate(CarBridgeEntity, ClimateEntity):
@@ -58,23 +62,26 @@ class CarBridgeClimate(CarBridgeEntity, ClimateEntity):
         if not _HAS_NATIVE_UNIT:
             self._attr_temperature_unit = UnitOfTemperature.CELSIUS
 
-    def shown(self) -> tuple[bool, float, float]:
+    def shown(self) -> tuple[bool | None, float | None, float | None]:
         """Return mode, target and cabin temperature."""
         v = self.snapshot.vehicle
         return (v.climate_on, v.climate_target, v.cabin_temperature)
 
     @property
-    def hvac_mode(self) -> HVACMode:
+    def hvac_mode(self) -> HVACMode | None:
         """Return whether climate runs."""
-        return HVACMode.HEAT_COOL if self.snapshot.vehicle.climate_on else HVACMode.OFF
+        on = self.snapshot.vehicle.climate_on
+        if on is None:
+            return None
+        return HVACMode.HEAT_COOL if on else HVACMode.OFF
 
     @property
-    def native_current_temperature(self) -> float:
+    def native_current_temperature(self) -> float | None:
         """Return the cabin temperature."""
         return self.snapshot.vehicle.cabin_temperature
 
     @property
-    def native_target_temperature(self) -> float:
+    def native_target_temperature(self) -> float | None:
         """Return the target temperature."""
         return self.snapshot.vehicle.climate_target
 
@@ -82,20 +89,25 @@ class CarBridgeClimate(CarBridgeEntity, ClimateEntity):
         current_temperature = native_current_temperature
         target_temperature = native_target_temperature
 
+    async def _set(self, on: bool, target: float | None = None) -> None:
+        await self.coordinator.async_command(
+            Command.CLIMATE, lambda source: source.async_set_climate(on, target)
+        )
+
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
         """Switch climate on or off."""
-        self.coordinator.async_command("set_climate", hvac_mode != HVACMode.OFF)
+        await self._set(hvac_mode != HVACMode.OFF)
 
     async def async_set_temperature(self, **kwargs: Any) -> None:
         """Set the target, and the mode when given."""
         mode = kwargs.get(ATTR_HVAC_MODE)
-        on = self.snapshot.vehicle.climate_on if mode is None else mode != HVACMode.OFF
-        self.coordinator.async_command("set_climate", on, kwargs.get(ATTR_TEMPERATURE))
+        on = bool(self.snapshot.vehicle.climate_on) if mode is None else mode != HVACMode.OFF
+        await self._set(on, kwargs.get(ATTR_TEMPERATURE))
 
     async def async_turn_on(self) -> None:
         """Start climate."""
-        self.coordinator.async_command("set_climate", True)
+        await self._set(True)
 
     async def async_turn_off(self) -> None:
         """Stop climate."""
-        self.coordinator.async_command("set_climate", False)
+        await self._set(False)

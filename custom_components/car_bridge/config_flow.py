@@ -1,4 +1,4 @@
-"""Config flow for Car Bridge."""
+"""Config flow for Car Bridge: pick a kind of source, then describe the vehicle."""
 
 from __future__ import annotations
 
@@ -10,12 +10,8 @@ from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFl
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
-    BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
@@ -23,47 +19,25 @@ from homeassistant.helpers.selector import (
 from homeassistant.util import slugify
 
 from .const import (
-    CONF_AUTO_PLUG_IN,
-    CONF_BATTERY_START,
-    CONF_CRUISE_SPEED,
-    CONF_GPS_NOISE,
+    COMMON_DEFAULT_OPTIONS,
     CONF_HYSTERESIS,
     CONF_MAX_ACCURACY,
-    CONF_OUTSIDE_TEMPERATURE,
     CONF_SOURCE,
-    CONF_START_DISTANCE,
     CONF_THRESHOLDS,
-    CONF_TIME_FACTOR,
     CONF_ZONE,
-    DEFAULT_NAME,
-    DEFAULT_OPTIONS,
-    DEFAULT_START_DISTANCE,
     DEFAULT_ZONE,
     DOMAIN,
     RANGES,
+    SOURCE_MIRROR,
     SOURCE_SIMULATOR,
 )
 from .coordinator import zone_home
 from .data import CarBridgeConfigEntry
+from .sources import KINDS
+from .sources.base import SourceKind, check_range, number_selector
 
 ZONE_SELECTOR = EntitySelector(EntitySelectorConfig(domain="zone"))
-NUMERIC_OPTIONS = (
-    CONF_CRUISE_SPEED,
-    CONF_TIME_FACTOR,
-    CONF_GPS_NOISE,
-    CONF_OUTSIDE_TEMPERATURE,
-    CONF_BATTERY_START,
-    CONF_HYSTERESIS,
-    CONF_MAX_ACCURACY,
-)
 THRESHOLD_SUGGESTIONS = ["0.5", "1", "2", "5", "10", "20"]
-
-
-def _number(unit: str) -> NumberSelector:
-    # Ranges are checked in the flow so that a wrong value gets a field error.
-    return NumberSelector(
-        NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any", unit_of_measurement=unit)
-    )
 
 
 class ThresholdSelector(SelectSelector):
@@ -79,14 +53,6 @@ class ThresholdSelector(SelectSelector):
         """Accept numbers too, as the stored options hold them."""
         values = data if isinstance(data, list) else [data]
         return super().__call__([f"{v:g}" if isinstance(v, (int, float)) else v for v in values])
-
-
-def _check_range(values: dict[str, Any], errors: dict[str, str]) -> None:
-    for key, value in values.items():
-        if key in RANGES and key != CONF_THRESHOLDS:  # thresholds are a list
-            low, high = RANGES[key]
-            if not low <= float(value) <= high:
-                errors[key] = "out_of_range"
 
 
 def _check_zone(hass: HomeAssistant, zone: str, errors: dict[str, str]) -> None:
@@ -106,10 +72,14 @@ def _parse_thresholds(raw: list[str], errors: dict[str, str]) -> list[float]:
     return values
 
 
+def _kind(entry: CarBridgeConfigEntry) -> SourceKind:
+    return KINDS[entry.data.get(CONF_SOURCE, SOURCE_SIMULATOR)]
+
+
 class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a vehicle: pick a source, then describe the vehicle."""
 
-    VERSION = 1
+    VERSION = 2
     MINOR_VERSION = 1
 
     @staticmethod
@@ -119,8 +89,8 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
         return CarBridgeOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Offer the vehicle sources."""
-        return self.async_show_menu(step_id="user", menu_options=[SOURCE_SIMULATOR])
+        """Offer the kinds of vehicle source."""
+        return self.async_show_menu(step_id="user", menu_options=list(KINDS))
 
     def _check_name(self, name: str, errors: dict[str, str], exclude: str | None = None) -> None:
         # A name needs a letter or digit, or the entity ids would get no prefix.
@@ -135,34 +105,49 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Describe a simulated vehicle."""
+        return await self._async_step_kind(KINDS[SOURCE_SIMULATOR], user_input)
+
+    async def async_step_mirror(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Describe a vehicle made from entities the user already has."""
+        return await self._async_step_kind(KINDS[SOURCE_MIRROR], user_input)
+
+    async def _async_step_kind(
+        self, kind: SourceKind, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Describe a vehicle of ``kind``: its name, home zone and the kind's own fields."""
         errors: dict[str, str] = {}
         if user_input is not None:
             name = user_input[CONF_NAME].strip()
             self._check_name(name, errors)
             _check_zone(self.hass, user_input[CONF_ZONE], errors)
-            _check_range({CONF_START_DISTANCE: user_input[CONF_START_DISTANCE]}, errors)
+            unique_id, data = kind.validate_config(self.hass, user_input, errors)
             if not errors:
-                await self.async_set_unique_id(f"{SOURCE_SIMULATOR}_{slugify(name)}")
+                await self.async_set_unique_id(unique_id)
                 self._abort_if_unique_id_configured()
                 return self.async_create_entry(
                     title=name,
                     data={
-                        CONF_SOURCE: SOURCE_SIMULATOR,
+                        CONF_SOURCE: kind.key,
                         CONF_NAME: name,
                         CONF_ZONE: user_input[CONF_ZONE],
-                        CONF_START_DISTANCE: float(user_input[CONF_START_DISTANCE]),
+                        **data,
                     },
-                    options={**DEFAULT_OPTIONS},
+                    options={**kind.default_options, **COMMON_DEFAULT_OPTIONS},
                 )
+        name_field = (
+            vol.Required(CONF_NAME, default=kind.default_name)
+            if kind.default_name
+            else vol.Required(CONF_NAME)
+        )
         schema = vol.Schema(
             {
-                vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector(),
+                name_field: TextSelector(),
                 vol.Required(CONF_ZONE, default=DEFAULT_ZONE): ZONE_SELECTOR,
-                vol.Required(CONF_START_DISTANCE, default=DEFAULT_START_DISTANCE): _number("km"),
+                **kind.config_fields(self.hass),
             }
         )
         return self.async_show_form(
-            step_id=SOURCE_SIMULATOR,
+            step_id=kind.key,
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
         )
@@ -203,46 +188,66 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class CarBridgeOptionsFlow(OptionsFlow):
-    """Tune the simulator and the approach engine."""
+    """Tune the source (its kind's own options) and the approach engine (common to all).
+
+    The form's step id is the kind's key, so each kind has its own texts.
+    """
+
+    async def async_step_simulator(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Check the options of a simulated car."""
+        return await self.async_step_init(user_input)
+
+    async def async_step_mirror(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Check the options of a mirrored vehicle."""
+        return await self.async_step_init(user_input)
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and check the options."""
         entry = self.config_entry
+        kind = _kind(entry)
         errors: dict[str, str] = {}
         if user_input is not None:
-            _check_range(user_input, errors)
+            check_range(
+                {key: user_input[key] for key in (CONF_HYSTERESIS, CONF_MAX_ACCURACY)}, errors
+            )
             thresholds = _parse_thresholds(user_input[CONF_THRESHOLDS], errors)
             _check_zone(self.hass, user_input[CONF_ZONE], errors)
+            kind_options = kind.validate_options(self.hass, user_input, errors)
             if not errors:
                 return self.async_create_entry(
                     data={
-                        **{k: float(v) for k, v in user_input.items() if k in NUMERIC_OPTIONS},
-                        CONF_AUTO_PLUG_IN: bool(user_input[CONF_AUTO_PLUG_IN]),
+                        **kind_options,
                         CONF_THRESHOLDS: thresholds,
+                        CONF_HYSTERESIS: float(user_input[CONF_HYSTERESIS]),
+                        CONF_MAX_ACCURACY: float(user_input[CONF_MAX_ACCURACY]),
                         CONF_ZONE: user_input[CONF_ZONE],
                     }
                 )
-        current = {**DEFAULT_OPTIONS, **entry.options}
+        current = {
+            **COMMON_DEFAULT_OPTIONS,
+            **kind.default_options,
+            **entry.data,
+            **entry.options,
+        }
         current.setdefault(CONF_ZONE, entry.data[CONF_ZONE])
         current[CONF_THRESHOLDS] = [f"{t:g}" for t in current[CONF_THRESHOLDS]]
         # Current values are the defaults, so a partial submission keeps the rest.
-        fields: dict[str, Any] = {
-            CONF_CRUISE_SPEED: _number("km/h"),
-            CONF_TIME_FACTOR: _number("×"),
-            CONF_GPS_NOISE: _number("m"),
-            CONF_OUTSIDE_TEMPERATURE: _number("°C"),
-            CONF_BATTERY_START: _number("%"),
-            CONF_AUTO_PLUG_IN: BooleanSelector(),
+        common: dict[str, Any] = {
             CONF_THRESHOLDS: ThresholdSelector(),
-            CONF_HYSTERESIS: _number("m"),
-            CONF_MAX_ACCURACY: _number("m"),
+            CONF_HYSTERESIS: number_selector("m"),
+            CONF_MAX_ACCURACY: number_selector("m"),
             CONF_ZONE: ZONE_SELECTOR,
         }
         schema = vol.Schema(
-            {vol.Required(key, default=current[key]): selector for key, selector in fields.items()}
+            {
+                **kind.options_fields(self.hass, current),
+                **{vol.Required(key, default=current[key]): sel for key, sel in common.items()},
+            }
         )
         return self.async_show_form(
-            step_id="init",
+            step_id=kind.key,
             data_schema=self.add_suggested_values_to_schema(schema, user_input or current),
             errors=errors,
         )

@@ -24,6 +24,22 @@ CONF_HYSTERESIS: Final = "hysteresis"
 CONF_MAX_ACCURACY: Final = "max_accuracy"
 
 SOURCE_SIMULATOR: Final = "simulator"
+SOURCE_MIRROR: Final = "mirror"
+
+# Mirror: the entities a vehicle is made from.
+CONF_TRACKER: Final = "tracker"
+CONF_BATTERY: Final = "battery"
+CONF_RANGE: Final = "range"
+CONF_CHARGE_STATE: Final = "charge_state"
+CONF_PLUGGED_IN: Final = "plugged_in"
+CONF_CABIN_TEMPERATURE: Final = "cabin_temperature"
+# CONF_OUTSIDE_TEMPERATURE: an entity for a mirror, a temperature for a simulator.
+CONF_ODOMETER: Final = "odometer"
+CONF_CLIMATE: Final = "climate"
+CONF_LOCK: Final = "lock"
+CONF_CHARGING_SWITCH: Final = "charging_switch"
+CONF_CHARGE_LIMIT: Final = "charge_limit"
+CONF_DESTINATION_SCRIPT: Final = "destination_script"
 
 DEFAULT_NAME: Final = "SU7"
 DEFAULT_ZONE: Final = "zone.home"
@@ -50,17 +66,22 @@ RANGES: Final[dict[str, tuple[float, float]]] = {
     CONF_MAX_ACCURACY: (10.0, 5000.0),
 }
 
-DEFAULT_OPTIONS: Final = {
+#: Approach options, common to every kind of source.
+COMMON_DEFAULT_OPTIONS: Final = {
+    CONF_THRESHOLDS: DEFAULT_THRESHOLDS,
+    CONF_HYSTERESIS: DEFAULT_HYSTERESIS,
+    CONF_MAX_ACCURACY: DEFAULT_MAX_ACCURACY,
+}
+SIMULATOR_DEFAULT_OPTIONS: Final = {
     CONF_CRUISE_SPEED: DEFAULT_CRUISE_SPEED,
     CONF_TIME_FACTOR: DEFAULT_TIME_FACTOR,
     CONF_GPS_NOISE: DEFAULT_GPS_NOISE,
     CONF_OUTSIDE_TEMPERATURE: DEFAULT_OUTSIDE_TEMPERATURE,
     CONF_BATTERY_START: DEFAULT_BATTERY_START,
     CONF_AUTO_PLUG_IN: True,
-    CONF_THRESHOLDS: DEFAULT_THRESHOLDS,
-    CONF_HYSTERESIS: DEFAULT_HYSTERESIS,
-    CONF_MAX_ACCURACY: DEFAULT_MAX_ACCURACY,
 }
+#: Every option of a simulated car.
+DEFAULT_OPTIONS: Final = {**SIMULATOR_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS}
 
 SERVICE_SEND_DESTINATION: Final = "send_destination"
 ATTR_ZONE: Final = "zone"

@@ -7,7 +7,7 @@ change), then out as ``car_bridge_event`` events.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,11 +29,11 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .approach.engine import ApproachEngine, ApproachState, Home
+from .approach.engine import ApproachEngine, ApproachEvent, ApproachState, Fix, Home
 from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER, SAVE_DELAY_S
 from .data import CarBridgeConfigEntry
 from .hub import DeviceWatch, get_hub
-from .vehicle.model import CommandNotSupportedError, VehicleError, VehicleState
+from .vehicle.model import Command, Position, Value, VehicleError, VehicleState
 from .vehicle.source import VehicleSource
 
 
@@ -42,7 +42,8 @@ class CarSnapshot:
     """The vehicle as reported and as the approach engine sees it."""
 
     vehicle: VehicleState
-    approach: ApproachState
+    #: None until the source gave a first usable fix.
+    approach: ApproachState | None
 
 
 def zone_home(hass: HomeAssistant, zone_entity_id: str) -> Home | None:
@@ -91,6 +92,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self._store = store
         self._extra_save = extra_save
         self._unsubs: list[CALLBACK_TYPE] = []
+        self._unavailable: frozenset[Value] = frozenset()
 
     # -- life cycle --------------------------------------------------------
 
@@ -104,11 +106,12 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         state = self.source.state
         # The first fix initialises (or confirms a restored) engine: a start is
         # never an arrival or a departure, so its events are dropped.
-        self.engine.update(state.position, state.timestamp)
-        assert self.engine.state is not None
+        self._feed(state)
+        self._note_availability(state)
         self.data = CarSnapshot(state, self.engine.state)
-        for watcher in watch.eta:
-            watcher.update(self.engine.state)
+        if self.engine.state is not None:
+            for watcher in watch.eta:
+                watcher.update(self.engine.state)
         self.source.start(self._on_state)
         if self.source.tick_interval:
             self._unsubs.append(
@@ -140,11 +143,49 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
     def _tick(self, now: datetime) -> None:
         self.source.tick(now)
 
+    async def _async_update_data(self) -> CarSnapshot:
+        """Return the latest snapshot (``homeassistant.update_entity`` asks for it).
+
+        The source pushes every change, so there is nothing to fetch: this
+        only has to succeed, so that a requested update never marks the
+        vehicle failed.
+        """
+        return CarSnapshot(self.source.state, self.engine.state)
+
+    def _feed(self, state: VehicleState) -> list[ApproachEvent]:
+        """Give the engine the state's fix; the only place the engine is fed."""
+        position: Position | None = state.position
+        if position is None:
+            return []
+        # An unknown accuracy is taken at its word: the fix is where it says.
+        fix = Fix(
+            latitude=position.latitude,
+            longitude=position.longitude,
+            accuracy=position.accuracy or 0.0,
+        )
+        return self.engine.update(fix, state.timestamp)
+
+    def _note_availability(self, state: VehicleState) -> bool:
+        """Log once when the source's data goes and comes back; True if the fix came back."""
+        before, self._unavailable = self._unavailable, state.unavailable
+        if state.unavailable and not before:
+            LOGGER.warning(
+                "%s: source data unavailable (%s)",
+                self.config_entry.title,
+                ", ".join(sorted(state.unavailable)),
+            )
+        elif before and not state.unavailable:
+            LOGGER.info("%s: source data available again", self.config_entry.title)
+        return Value.POSITION in before and Value.POSITION not in state.unavailable
+
     @callback
     def _on_state(self, state: VehicleState) -> None:
-        events = self.engine.update(state.position, state.timestamp)
+        had_fix = self.engine.state is not None
+        events = self._feed(state)
+        if self._note_availability(state) or not had_fix:
+            # Coming back (or a first fix) is never an arrival or a departure.
+            events = []
         approach = self.engine.state
-        assert approach is not None
         self.async_set_updated_data(CarSnapshot(state, approach))
         self._store.async_delay_save(self._save_data, SAVE_DELAY_S)
         name = self.config_entry.title
@@ -159,7 +200,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
                 data["threshold_km"] = event.threshold_km
             LOGGER.debug("%s: %s", name, data)
             self.hass.bus.async_fire(EVENT_CAR_BRIDGE, data)
-        if self._watch is not None:
+        if self._watch is not None and approach is not None:
             for watcher in list(self._watch.eta):
                 watcher.update(approach)
 
@@ -201,34 +242,29 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         """Measure against a new home."""
         self.engine.set_home(home)
         self.source.set_home(home.latitude, home.longitude, home.radius)
-        assert self.engine.state is not None
         self.async_set_updated_data(CarSnapshot(self.source.state, self.engine.state))
 
     # -- commands ----------------------------------------------------------
 
-    @callback
-    def async_command(self, command: str, *args: Any) -> None:
-        """Send a command to the source, translating its errors."""
-        if not self.source.supports(command):
+    async def async_command(
+        self, command: Command, run: Callable[[VehicleSource], Awaitable[None]]
+    ) -> None:
+        """Run a typed command on the source, translating its errors."""
+        title = self.config_entry.title
+        if not self.source.capabilities.accepts(command):
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="command_not_supported",
-                translation_placeholders={"vehicle": self.config_entry.title},
+                translation_placeholders={"vehicle": title},
             )
         try:
-            getattr(self.source, command)(*args)
-        except CommandNotSupportedError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="command_not_supported",
-                translation_placeholders={"vehicle": self.config_entry.title},
-            ) from err
+            await run(self.source)
         except VehicleError as err:
             error = ServiceValidationError if err.user_error else HomeAssistantError
             raise error(
                 translation_domain=DOMAIN,
                 translation_key=err.key,
-                translation_placeholders={"vehicle": self.config_entry.title},
+                translation_placeholders={"vehicle": title},
             ) from err
 
 

@@ -13,10 +13,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import CarBridgeConfigEntry
 from .entity import CarBridgeEntity
+from .vehicle.model import Value
 
 PARALLEL_UPDATES = 0
 
 LOCATION = EntityDescription(key="location", name=None)
+LOCATION_VALUES = (Value.POSITION,)
 
 
 async def async_setup_entry(
@@ -25,7 +27,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the vehicle's tracker."""
-    async_add_entities([CarBridgeTracker(entry.runtime_data.coordinator, LOCATION)])
+    # Every source gives positions: approach is what Car Bridge is for.
+    async_add_entities(
+        [CarBridgeTracker(entry.runtime_data.coordinator, LOCATION, LOCATION_VALUES)]
+    )
 
 
 class CarBridgeTracker(CarBridgeEntity, TrackerEntity):
@@ -33,22 +38,25 @@ class CarBridgeTracker(CarBridgeEntity, TrackerEntity):
 
     _attr_source_type = SourceType.GPS
 
-    def shown(self) -> tuple[float, float, float]:
+    def shown(self) -> tuple[float, float, float] | None:
         """Return the filtered fix."""
         a = self.snapshot.approach
-        return (a.latitude, a.longitude, a.accuracy)
+        return None if a is None else (a.latitude, a.longitude, a.accuracy)
 
     @property
-    def latitude(self) -> float:
+    def latitude(self) -> float | None:
         """Return the filtered latitude."""
-        return self.snapshot.approach.latitude
+        a = self.snapshot.approach
+        return None if a is None else a.latitude
 
     @property
-    def longitude(self) -> float:
+    def longitude(self) -> float | None:
         """Return the filtered longitude."""
-        return self.snapshot.approach.longitude
+        a = self.snapshot.approach
+        return None if a is None else a.longitude
 
     @property
     def location_accuracy(self) -> float:
         """Return the accuracy of the accepted fix in metres."""
-        return self.snapshot.approach.accuracy
+        a = self.snapshot.approach
+        return 0.0 if a is None else a.accuracy

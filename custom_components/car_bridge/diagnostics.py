@@ -19,6 +19,8 @@ async def async_get_config_entry_diagnostics(
     """Return diagnostics for a config entry."""
     coordinator = entry.runtime_data.coordinator
     snapshot = coordinator.data
+    vehicle = asdict(snapshot.vehicle)
+    vehicle["unavailable"] = sorted(snapshot.vehicle.unavailable)
     return {
         "entry": {
             "title": entry.title,
@@ -26,8 +28,16 @@ async def async_get_config_entry_diagnostics(
             "options": dict(entry.options),
         },
         "source": type(coordinator.source).__name__,
-        "vehicle": async_redact_data(asdict(snapshot.vehicle), TO_REDACT),
-        "approach": async_redact_data(asdict(snapshot.approach), TO_REDACT),
+        "capabilities": {
+            "values": sorted(coordinator.source.capabilities.values),
+            "commands": sorted(coordinator.source.capabilities.commands),
+        },
+        "vehicle": async_redact_data(vehicle, TO_REDACT),
+        "approach": (
+            None
+            if snapshot.approach is None
+            else async_redact_data(asdict(snapshot.approach), TO_REDACT)
+        ),
         "thresholds_km": coordinator.engine.thresholds_km,
         "home_radius_m": coordinator.engine.home.radius,
     }

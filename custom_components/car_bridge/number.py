@@ -8,7 +8,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import CarBridgeConfigEntry
-from .entity import CarBridgeEntity
+from .entity import CarBridgeEntity, provided
+from .vehicle.model import Command, Value
 
 PARALLEL_UPDATES = 1
 
@@ -22,6 +23,7 @@ CHARGE_LIMIT = NumberEntityDescription(
     mode=NumberMode.SLIDER,
     entity_category=EntityCategory.CONFIG,
 )
+CHARGE_LIMIT_VALUES = (Value.CHARGE_LIMIT,)
 
 
 async def async_setup_entry(
@@ -29,22 +31,27 @@ async def async_setup_entry(
     entry: CarBridgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the vehicle's charge limit."""
-    async_add_entities([CarBridgeChargeLimit(entry.runtime_data.coordinator, CHARGE_LIMIT)])
+    """Add the vehicle's charge limit, if it has one."""
+    coordinator = entry.runtime_data.coordinator
+    if provided(coordinator.source.capabilities, CHARGE_LIMIT_VALUES):
+        async_add_entities([CarBridgeChargeLimit(coordinator, CHARGE_LIMIT, CHARGE_LIMIT_VALUES)])
 
 
 class CarBridgeChargeLimit(CarBridgeEntity, NumberEntity):
     """The state of charge at which charging stops."""
 
-    def shown(self) -> int:
+    def shown(self) -> int | None:
         """Return the limit."""
         return self.native_value
 
     @property
-    def native_value(self) -> int:
+    def native_value(self) -> int | None:
         """Return the limit."""
         return self.snapshot.vehicle.charge_limit
 
     async def async_set_native_value(self, value: float) -> None:
         """Set the limit."""
-        self.coordinator.async_command("set_charge_limit", round(value))
+        percent = round(value)
+        await self.coordinator.async_command(
+            Command.CHARGE_LIMIT, lambda source: source.async_set_charge_limit(percent)
+        )

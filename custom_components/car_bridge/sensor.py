@@ -27,8 +27,8 @@ from homeassistant.helpers.typing import StateType
 from .approach.engine import Direction
 from .coordinator import CarSnapshot
 from .data import CarBridgeConfigEntry
-from .entity import CarBridgeEntity
-from .vehicle.model import ChargeState
+from .entity import CarBridgeEntity, provided
+from .vehicle.model import ChargeState, Value
 
 PARALLEL_UPDATES = 0
 
@@ -38,15 +38,33 @@ class CarBridgeSensorEntityDescription(SensorEntityDescription):
     """Describes a Car Bridge sensor."""
 
     value_fn: Callable[[CarSnapshot], StateType]
+    #: What the sensor rests on: it exists only if the source provides all of it.
+    values: tuple[Value, ...]
 
 
-def _distance_km(snapshot: CarSnapshot) -> float:
+def _distance_km(snapshot: CarSnapshot) -> float | None:
+    if snapshot.approach is None:
+        return None
     return round(snapshot.approach.distance_m / 1000, 2)
+
+
+def _direction(snapshot: CarSnapshot) -> str | None:
+    return None if snapshot.approach is None else snapshot.approach.direction.value
+
+
+def _time_to_home(snapshot: CarSnapshot) -> int | None:
+    return None if snapshot.approach is None else snapshot.approach.time_to_home_min
+
+
+def _charge_state(snapshot: CarSnapshot) -> str | None:
+    state = snapshot.vehicle.charge_state
+    return None if state is None else state.value
 
 
 SENSORS: tuple[CarBridgeSensorEntityDescription, ...] = (
     CarBridgeSensorEntityDescription(
         key="battery",
+        values=(Value.BATTERY_LEVEL,),
         device_class=SensorDeviceClass.BATTERY,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -55,6 +73,7 @@ SENSORS: tuple[CarBridgeSensorEntityDescription, ...] = (
     ),
     CarBridgeSensorEntityDescription(
         key="range",
+        values=(Value.RANGE,),
         translation_key="range",
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
@@ -64,6 +83,7 @@ SENSORS: tuple[CarBridgeSensorEntityDescription, ...] = (
     ),
     CarBridgeSensorEntityDescription(
         key="cabin_temperature",
+        values=(Value.CABIN_TEMPERATURE,),
         translation_key="cabin_temperature",
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
@@ -73,6 +93,7 @@ SENSORS: tuple[CarBridgeSensorEntityDescription, ...] = (
     ),
     CarBridgeSensorEntityDescription(
         key="outside_temperature",
+        values=(Value.OUTSIDE_TEMPERATURE,),
         translation_key="outside_temperature",
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
@@ -82,6 +103,7 @@ SENSORS: tuple[CarBridgeSensorEntityDescription, ...] = (
     ),
     CarBridgeSensorEntityDescription(
         key="charging_power",
+        values=(Value.CHARGING_POWER,),
         translation_key="charging_power",
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
@@ -91,13 +113,15 @@ SENSORS: tuple[CarBridgeSensorEntityDescription, ...] = (
     ),
     CarBridgeSensorEntityDescription(
         key="charge_state",
+        values=(Value.CHARGE_STATE,),
         translation_key="charge_state",
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in ChargeState],
-        value_fn=lambda s: s.vehicle.charge_state.value,
+        value_fn=_charge_state,
     ),
     CarBridgeSensorEntityDescription(
         key="odometer",
+        values=(Value.ODOMETER,),
         translation_key="odometer",
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
@@ -108,15 +132,17 @@ SENSORS: tuple[CarBridgeSensorEntityDescription, ...] = (
     ),
     CarBridgeSensorEntityDescription(
         key="speed",
+        values=(Value.SPEED,),
         translation_key="speed",
         device_class=SensorDeviceClass.SPEED,
         native_unit_of_measurement=UnitOfSpeed.KILOMETERS_PER_HOUR,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda s: s.vehicle.position.speed,
+        value_fn=lambda s: s.vehicle.speed,
     ),
     CarBridgeSensorEntityDescription(
         key="distance_to_home",
+        values=(Value.POSITION,),
         translation_key="distance_to_home",
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.KILOMETERS,
@@ -126,18 +152,20 @@ SENSORS: tuple[CarBridgeSensorEntityDescription, ...] = (
     ),
     CarBridgeSensorEntityDescription(
         key="direction_of_travel",
+        values=(Value.POSITION,),
         translation_key="direction_of_travel",
         device_class=SensorDeviceClass.ENUM,
         options=[direction.value for direction in Direction],
-        value_fn=lambda s: s.approach.direction.value,
+        value_fn=_direction,
     ),
     CarBridgeSensorEntityDescription(
         key="time_to_home",
+        values=(Value.POSITION,),
         translation_key="time_to_home",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
-        value_fn=lambda s: s.approach.time_to_home_min,
+        value_fn=_time_to_home,
     ),
 )
 
@@ -149,7 +177,12 @@ async def async_setup_entry(
 ) -> None:
     """Add the vehicle's sensors."""
     coordinator = entry.runtime_data.coordinator
-    async_add_entities(CarBridgeSensor(coordinator, description) for description in SENSORS)
+    capabilities = coordinator.source.capabilities
+    async_add_entities(
+        CarBridgeSensor(coordinator, description, description.values)
+        for description in SENSORS
+        if provided(capabilities, description.values)
+    )
 
 
 class CarBridgeSensor(CarBridgeEntity, SensorEntity):

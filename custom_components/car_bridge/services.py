@@ -19,6 +19,7 @@ from homeassistant.helpers import (
 from .const import ATTR_ZONE, DOMAIN, SERVICE_SEND_DESTINATION
 from .coordinator import CarBridgeCoordinator, zone_home
 from .data import CarBridgeConfigEntry
+from .vehicle.model import Command
 
 # Values are checked in the handler, so that every mistake gets a translated
 # ServiceValidationError rather than a bare schema error.
@@ -70,7 +71,8 @@ def _coordinators(hass: HomeAssistant, call: ServiceCall) -> list[CarBridgeCoord
     return coordinators
 
 
-def _destination(hass: HomeAssistant, data: dict[str, Any]) -> tuple[float, float]:
+def _destination(hass: HomeAssistant, data: dict[str, Any]) -> tuple[float, float, str]:
+    """Return the destination's latitude, longitude and name."""
     lat, lon, zone = data.get(ATTR_LATITUDE), data.get(ATTR_LONGITUDE), data.get(ATTR_ZONE)
     has_point = lat is not None or lon is not None
     if has_point == bool(zone):
@@ -78,26 +80,30 @@ def _destination(hass: HomeAssistant, data: dict[str, Any]) -> tuple[float, floa
     if zone:
         if not zone.startswith("zone.") or (home := zone_home(hass, zone)) is None:
             raise _error("zone_not_found", zone=str(zone))
-        return home.latitude, home.longitude
+        state = hass.states.get(zone)
+        name = state.name if state is not None else zone
+        return home.latitude, home.longitude, name
     try:
         latitude, longitude = float(lat), float(lon)  # type: ignore[arg-type]
     except TypeError, ValueError:
         raise _error("invalid_coordinates") from None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise _error("invalid_coordinates")
-    return latitude, longitude
+    return latitude, longitude, f"{latitude:.5f}, {longitude:.5f}"
 
 
 async def _async_send_destination(call: ServiceCall) -> None:
     hass = call.hass
     coordinators = _coordinators(hass, call)
-    latitude, longitude = _destination(hass, dict(call.data))
+    latitude, longitude, name = _destination(hass, dict(call.data))
     # Check every target first, so a bad one changes nothing at all.
     for coordinator in coordinators:
-        if not coordinator.source.supports("navigate_to"):
+        if not coordinator.source.capabilities.accepts(Command.NAVIGATE):
             raise _error("command_not_supported", vehicle=coordinator.config_entry.title)
     for coordinator in coordinators:
-        coordinator.async_command("navigate_to", latitude, longitude)
+        await coordinator.async_command(
+            Command.NAVIGATE, lambda source: source.async_navigate_to(latitude, longitude, name)
+        )
 
 
 @callback

@@ -10,11 +10,13 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import CarBridgeConfigEntry
-from .entity import CarBridgeEntity
+from .entity import CarBridgeEntity, provided
+from .vehicle.model import Command, Value
 
 PARALLEL_UPDATES = 1
 
 CHARGING = EntityDescription(key="charging_switch", translation_key="charging")
+CHARGING_VALUES = (Value.CHARGING_ENABLED,)
 
 
 async def async_setup_entry(
@@ -22,8 +24,10 @@ async def async_setup_entry(
     entry: CarBridgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the vehicle's charging switch."""
-    async_add_entities([CarBridgeChargingSwitch(entry.runtime_data.coordinator, CHARGING)])
+    """Add the vehicle's charging switch, if it has one."""
+    coordinator = entry.runtime_data.coordinator
+    if provided(coordinator.source.capabilities, CHARGING_VALUES):
+        async_add_entities([CarBridgeChargingSwitch(coordinator, CHARGING, CHARGING_VALUES)])
 
 
 class CarBridgeChargingSwitch(CarBridgeEntity, SwitchEntity):
@@ -31,20 +35,27 @@ class CarBridgeChargingSwitch(CarBridgeEntity, SwitchEntity):
 
     _attr_device_class = SwitchDeviceClass.SWITCH
 
-    def shown(self) -> bool:
+    def shown(self) -> bool | None:
         """Return the state."""
         return self.is_on
 
     @property
-    def is_on(self) -> bool:
-        """Return whether charging is enabled on a connected car."""
+    def is_on(self) -> bool | None:
+        """Return whether charging is enabled on a car that is not unplugged."""
         v = self.snapshot.vehicle
-        return v.plugged_in and v.charging_enabled
+        if v.plugged_in is False:
+            return False
+        return v.charging_enabled
+
+    async def _set(self, on: bool) -> None:
+        await self.coordinator.async_command(
+            Command.CHARGING, lambda source: source.async_set_charging(on)
+        )
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start charging (needs the cable)."""
-        self.coordinator.async_command("set_charging", True)
+        await self._set(True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop charging."""
-        self.coordinator.async_command("set_charging", False)
+        await self._set(False)

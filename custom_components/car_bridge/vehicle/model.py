@@ -1,4 +1,4 @@
-"""The vehicle state every source reports, and the errors commands raise."""
+"""The vehicle state every source reports, what a source can do, and its errors."""
 
 from __future__ import annotations
 
@@ -16,51 +16,110 @@ class ChargeState(StrEnum):
     COMPLETE = "complete"
 
 
+class Value(StrEnum):
+    """A value a source can provide."""
+
+    POSITION = "position"
+    SPEED = "speed"
+    BATTERY_LEVEL = "battery_level"
+    RANGE = "range"
+    CHARGE_STATE = "charge_state"
+    CHARGING_POWER = "charging_power"
+    CHARGE_LIMIT = "charge_limit"
+    CHARGING_ENABLED = "charging_enabled"
+    CABIN_TEMPERATURE = "cabin_temperature"
+    OUTSIDE_TEMPERATURE = "outside_temperature"
+    CLIMATE = "climate"
+    LOCKED = "locked"
+    ODOMETER = "odometer"
+
+
+class Command(StrEnum):
+    """A command a source can accept."""
+
+    NAVIGATE = "navigate"
+    CLIMATE = "climate"
+    CHARGING = "charging"
+    CHARGE_LIMIT = "charge_limit"
+    LOCK = "lock"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capabilities:
+    """What a source provides and accepts; entities exist only for these."""
+
+    values: frozenset[Value]
+    commands: frozenset[Command] = frozenset()
+
+    def has(self, *values: Value) -> bool:
+        """Return whether every one of ``values`` is provided."""
+        return all(value in self.values for value in values)
+
+    def accepts(self, command: Command) -> bool:
+        """Return whether ``command`` is accepted."""
+        return command in self.commands
+
+
+ALL_VALUES: frozenset[Value] = frozenset(Value)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Position:
-    """A GPS fix as the source reports it."""
+    """A GPS fix as the source reports it; unknown parts are None."""
 
     latitude: float
     longitude: float
-    accuracy: float
-    heading: float
-    speed: float  # km/h
+    accuracy: float | None = None  # metres
+    heading: float | None = None
+    speed: float | None = None  # km/h
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VehicleState:
-    """One immutable snapshot of a vehicle."""
+    """One immutable snapshot of a vehicle; a value not known now is None."""
 
     timestamp: datetime
-    position: Position
-    battery_level: float  # %
-    range_km: float
-    charge_state: ChargeState
-    charging_power: float  # kW
-    charge_limit: int  # %
-    charging_enabled: bool
-    cabin_temperature: float  # °C
-    outside_temperature: float  # °C
-    climate_on: bool
-    climate_target: float  # °C
-    locked: bool
-    odometer: float  # km
+    position: Position | None = None
+    battery_level: float | None = None  # %
+    range_km: float | None = None
+    charge_state: ChargeState | None = None
+    charging_power: float | None = None  # kW
+    charge_limit: int | None = None  # %
+    charging_enabled: bool | None = None
+    cabin_temperature: float | None = None  # °C
+    outside_temperature: float | None = None  # °C
+    climate_on: bool | None = None
+    climate_target: float | None = None  # °C
+    locked: bool | None = None
+    odometer: float | None = None  # km
     destination: tuple[float, float] | None = None
+    #: Values whose origin is unavailable right now (not merely unknown).
+    unavailable: frozenset[Value] = frozenset()
 
     @property
-    def plugged_in(self) -> bool:
+    def plugged_in(self) -> bool | None:
         """Return whether a charge cable is connected."""
+        if self.charge_state is None:
+            return None
         return self.charge_state is not ChargeState.DISCONNECTED
 
     @property
-    def charging(self) -> bool:
+    def charging(self) -> bool | None:
         """Return whether energy flows into the battery."""
+        if self.charge_state is None:
+            return None
         return self.charge_state is ChargeState.CHARGING
 
     @property
-    def moving(self) -> bool:
+    def speed(self) -> float | None:
+        """Return the speed in km/h."""
+        return None if self.position is None else self.position.speed
+
+    @property
+    def moving(self) -> bool | None:
         """Return whether the vehicle is moving."""
-        return self.position.speed > 0.5
+        speed = self.speed
+        return None if speed is None else speed > 0.5
 
 
 class VehicleError(Exception):
@@ -75,6 +134,7 @@ class CommandNotSupportedError(VehicleError):
     """The source cannot carry out this command."""
 
     key = "command_not_supported"
+    user_error = True
 
 
 class NotPluggedInError(VehicleError):

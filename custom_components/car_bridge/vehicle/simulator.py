@@ -22,7 +22,15 @@ from ..approach.geo import (
     great_circle_distance,
     offset_point,
 )
-from .model import ChargeState, NotPluggedInError, Position, VehicleState
+from .model import (
+    ALL_VALUES,
+    Capabilities,
+    ChargeState,
+    Command,
+    NotPluggedInError,
+    Position,
+    VehicleState,
+)
 from .source import VehicleSource
 
 BATTERY_CAPACITY_WH = 101_000.0
@@ -80,9 +88,8 @@ class SimulatedVehicle(VehicleSource):
     """The default vehicle source: a car simulated on Home Assistant's clock."""
 
     tick_interval = 1.0
-    supported_commands = frozenset(
-        {"navigate_to", "set_climate", "set_charging", "set_charge_limit", "set_locked"}
-    )
+    #: A simulated car knows everything about itself and obeys every command.
+    CAPABILITIES = Capabilities(values=ALL_VALUES, commands=frozenset(Command))
 
     def __init__(
         self,
@@ -119,6 +126,11 @@ class SimulatedVehicle(VehicleSource):
         self._state = self._snapshot(now)
 
     # -- reporting ---------------------------------------------------------
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """Return what the simulated car provides and accepts: everything."""
+        return self.CAPABILITIES
 
     @property
     def state(self) -> VehicleState:
@@ -344,6 +356,26 @@ class SimulatedVehicle(VehicleSource):
         """Lock or unlock the doors."""
         self._p.locked = locked
         self._publish(self._state.timestamp)
+
+    async def async_navigate_to(self, latitude: float, longitude: float, name: str) -> None:
+        """Drive to a point."""
+        self.navigate_to(latitude, longitude)
+
+    async def async_set_climate(self, on: bool, target: float | None = None) -> None:
+        """Switch cabin climate."""
+        self.set_climate(on, target)
+
+    async def async_set_charging(self, on: bool) -> None:
+        """Start or stop charging."""
+        self.set_charging(on)
+
+    async def async_set_charge_limit(self, percent: int) -> None:
+        """Set the charge limit."""
+        self.set_charge_limit(percent)
+
+    async def async_set_locked(self, locked: bool) -> None:
+        """Lock or unlock the doors."""
+        self.set_locked(locked)
 
     def set_home(self, latitude: float, longitude: float, radius: float) -> None:
         """Move home (the home zone changed)."""

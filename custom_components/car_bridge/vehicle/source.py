@@ -2,7 +2,8 @@
 
 Nothing above this seam knows which source it talks to: the coordinator starts
 the source, receives each new :class:`VehicleState` through the listener and
-forwards commands. A command the source cannot carry out raises
+forwards typed commands. A source says what it provides and accepts in
+:attr:`VehicleSource.capabilities`; a command it does not accept raises
 :class:`CommandNotSupportedError`.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from .model import CommandNotSupportedError, VehicleState
+from .model import Capabilities, Command, CommandNotSupportedError, VehicleState
 
 type StateListener = Callable[[VehicleState], None]
 
@@ -23,8 +24,6 @@ class VehicleSource(ABC):
 
     #: Seconds between calls to :meth:`tick`; ``None`` for push-only sources.
     tick_interval: float | None = None
-    #: Commands this source supports, by method name.
-    supported_commands: frozenset[str] = frozenset()
 
     def __init__(self) -> None:
         """Initialise with no listener."""
@@ -44,38 +43,43 @@ class VehicleSource(ABC):
 
     @property
     @abstractmethod
+    def capabilities(self) -> Capabilities:
+        """Return what this source provides and accepts."""
+
+    @property
+    @abstractmethod
     def state(self) -> VehicleState:
         """Return the latest state."""
+
+    def refresh(self) -> VehicleState:
+        """Re-read the source (a poll asked for by the user); default: the latest state."""
+        return self.state
 
     def tick(self, now: datetime) -> None:  # noqa: B027 - optional hook
         """Advance a clock-driven source by one tick."""
 
-    def supports(self, command: str) -> bool:
-        """Return whether ``command`` is supported."""
-        return command in self.supported_commands
+    def _unsupported(self, command: Command) -> CommandNotSupportedError:
+        return CommandNotSupportedError(command.value)
 
-    def _unsupported(self, command: str) -> CommandNotSupportedError:
-        return CommandNotSupportedError(command)
+    async def async_navigate_to(self, latitude: float, longitude: float, name: str) -> None:
+        """Drive (or route the navigation) to a point called ``name``."""
+        raise self._unsupported(Command.NAVIGATE)
 
-    def navigate_to(self, latitude: float, longitude: float) -> None:
-        """Drive to a point."""
-        raise self._unsupported("navigate_to")
+    async def async_set_climate(self, on: bool, target: float | None = None) -> None:
+        """Switch cabin climate, optionally with a new target temperature in °C."""
+        raise self._unsupported(Command.CLIMATE)
 
-    def set_climate(self, on: bool, target: float | None = None) -> None:
-        """Switch cabin climate, optionally with a new target temperature."""
-        raise self._unsupported("set_climate")
-
-    def set_charging(self, on: bool) -> None:
+    async def async_set_charging(self, on: bool) -> None:
         """Start or stop charging."""
-        raise self._unsupported("set_charging")
+        raise self._unsupported(Command.CHARGING)
 
-    def set_charge_limit(self, percent: int) -> None:
+    async def async_set_charge_limit(self, percent: int) -> None:
         """Set the charge limit."""
-        raise self._unsupported("set_charge_limit")
+        raise self._unsupported(Command.CHARGE_LIMIT)
 
-    def set_locked(self, locked: bool) -> None:
+    async def async_set_locked(self, locked: bool) -> None:
         """Lock or unlock the doors."""
-        raise self._unsupported("set_locked")
+        raise self._unsupported(Command.LOCK)
 
     def set_home(self, latitude: float, longitude: float, radius: float) -> None:  # noqa: B027 - optional hook
         """Tell the source where home is (used by simulated sources)."""

@@ -1,0 +1,82 @@
+"""What a kind of vehicle source brings: its config step, options, set-up and device info."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+)
+
+from ..approach.engine import Home
+from ..const import RANGES
+from ..data import CarBridgeConfigEntry
+from ..vehicle.source import VehicleSource
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetupContext:
+    """What a kind gets to build its source."""
+
+    entry: CarBridgeConfigEntry
+    #: The entry's data with its options on top (options win).
+    config: Mapping[str, Any]
+    home: Home
+    #: The source's saved state (``VehicleSource.as_dict``), or None.
+    saved: dict[str, Any] | None
+    #: Everything else that was saved (kind-specific extras).
+    saved_extra: Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuiltSource:
+    """A source and the extra values it wants saved beside its state."""
+
+    source: VehicleSource
+    extra_save: Callable[[], dict[str, Any]] = dict
+
+
+type Errors = dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceKind:
+    """One kind of source, as a plug-in."""
+
+    key: str
+    manufacturer: str
+    model: str
+    #: Name suggested in the config step, if any.
+    default_name: str | None = None
+    #: Options of this kind and their defaults.
+    default_options: Mapping[str, Any]
+    async_build: Callable[[HomeAssistant, SetupContext], Awaitable[BuiltSource]]
+    #: Fields of the kind's config step besides the name and the home zone.
+    config_fields: Callable[[HomeAssistant], dict[Any, Any]]
+    #: Check the step's input; return the unique id and the entry data to add.
+    validate_config: Callable[[HomeAssistant, dict[str, Any], Errors], tuple[str, dict[str, Any]]]
+    #: Fields of the kind's options, given the current values.
+    options_fields: Callable[[HomeAssistant, Mapping[str, Any]], dict[Any, Any]]
+    #: Check the options' input; return the kind's options to store.
+    validate_options: Callable[[HomeAssistant, dict[str, Any], Errors], dict[str, Any]]
+
+
+def number_selector(unit: str) -> NumberSelector:
+    """Return a number box; ranges are checked in the flow so a wrong value gets a field error."""
+    return NumberSelector(
+        NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any", unit_of_measurement=unit)
+    )
+
+
+def check_range(values: Mapping[str, Any], errors: Errors) -> None:
+    """Add ``out_of_range`` for every ranged value outside its range."""
+    for key, value in values.items():
+        if key in RANGES and not isinstance(value, list):
+            low, high = RANGES[key]
+            if not low <= float(value) <= high:
+                errors[key] = "out_of_range"

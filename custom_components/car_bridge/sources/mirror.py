@@ -1,0 +1,474 @@
+"""A vehicle mirrored from entities the user already has.
+
+Any car integration (or a phone in the car) gives Home Assistant a tracker
+with GPS attributes and some sensors; this source reads them, converts their
+units, and routes Car Bridge's commands to their own actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+import probatio as vol
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.climate import HVACMode
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_LATITUDE,
+    ATTR_LONGITUDE,
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    UnitOfLength,
+    UnitOfTemperature,
+)
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+    split_entity_id,
+)
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
+from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_conversion import DistanceConverter, TemperatureConverter
+
+from ..const import (
+    CONF_BATTERY,
+    CONF_CABIN_TEMPERATURE,
+    CONF_CHARGE_LIMIT,
+    CONF_CHARGE_STATE,
+    CONF_CHARGING_SWITCH,
+    CONF_CLIMATE,
+    CONF_DESTINATION_SCRIPT,
+    CONF_LOCK,
+    CONF_ODOMETER,
+    CONF_OUTSIDE_TEMPERATURE,
+    CONF_PLUGGED_IN,
+    CONF_RANGE,
+    CONF_TRACKER,
+    LOGGER,
+    SOURCE_MIRROR,
+)
+from ..vehicle.charge_state import combine_charge_state, parse_charge_state
+from ..vehicle.model import Capabilities, Command, Position, Value, VehicleState
+from ..vehicle.source import VehicleSource
+from .base import BuiltSource, Errors, SetupContext, SourceKind
+
+#: Field → the domains its entity may have.
+DOMAINS: dict[str, tuple[str, ...]] = {
+    CONF_TRACKER: ("device_tracker", "person"),
+    CONF_BATTERY: ("sensor",),
+    CONF_RANGE: ("sensor",),
+    CONF_CHARGE_STATE: ("sensor", "binary_sensor"),
+    CONF_PLUGGED_IN: ("binary_sensor",),
+    CONF_CABIN_TEMPERATURE: ("sensor",),
+    CONF_OUTSIDE_TEMPERATURE: ("sensor",),
+    CONF_ODOMETER: ("sensor",),
+    CONF_CLIMATE: ("climate",),
+    CONF_LOCK: ("lock",),
+    CONF_CHARGING_SWITCH: ("switch",),
+    CONF_CHARGE_LIMIT: ("number", "input_number"),
+    CONF_DESTINATION_SCRIPT: ("script",),
+}
+OPTIONAL_FIELDS = tuple(key for key in DOMAINS if key != CONF_TRACKER)
+
+#: Climate modes to switch a mirrored climate on with, in order of preference.
+ON_MODES = (HVACMode.HEAT_COOL, HVACMode.AUTO, HVACMode.HEAT, HVACMode.COOL)
+LOCK_STATES = {"locked": True, "unlocked": False, "open": False}
+
+
+def _selector(key: str) -> EntitySelector:
+    sensor_class: dict[str, SensorDeviceClass] = {
+        CONF_BATTERY: SensorDeviceClass.BATTERY,
+        CONF_RANGE: SensorDeviceClass.DISTANCE,
+        CONF_ODOMETER: SensorDeviceClass.DISTANCE,
+        CONF_CABIN_TEMPERATURE: SensorDeviceClass.TEMPERATURE,
+        CONF_OUTSIDE_TEMPERATURE: SensorDeviceClass.TEMPERATURE,
+    }
+    if key in sensor_class:
+        return EntitySelector(
+            EntitySelectorConfig(domain="sensor", device_class=sensor_class[key].value)
+        )
+    if key == CONF_PLUGGED_IN:
+        return EntitySelector(
+            EntitySelectorConfig(
+                domain="binary_sensor", device_class=BinarySensorDeviceClass.PLUG.value
+            )
+        )
+    return EntitySelector(EntitySelectorConfig(domain=list(DOMAINS[key])))
+
+
+@dataclass(frozen=True, kw_only=True)
+class MirrorConfig:
+    """The entities a mirror vehicle is made from."""
+
+    tracker: str
+    battery: str | None = None
+    range: str | None = None
+    charge_state: str | None = None
+    plugged_in: str | None = None
+    cabin_temperature: str | None = None
+    outside_temperature: str | None = None
+    odometer: str | None = None
+    climate: str | None = None
+    lock: str | None = None
+    charging_switch: str | None = None
+    charge_limit: str | None = None
+    destination_script: str | None = None
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> MirrorConfig:
+        """Read the fields from an entry's merged data and options."""
+        values: dict[str, Any] = {f.name: data.get(f.name) or None for f in fields(cls)}
+        return cls(**values)
+
+    def entities(self) -> dict[str, str]:
+        """Return the configured entity of each field."""
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+    def capabilities(self) -> Capabilities:
+        """Return what a vehicle made of these entities provides and accepts."""
+        values = {Value.POSITION, Value.SPEED}
+        commands: set[Command] = set()
+        simple = {
+            Value.BATTERY_LEVEL: self.battery,
+            Value.RANGE: self.range,
+            Value.OUTSIDE_TEMPERATURE: self.outside_temperature,
+            Value.ODOMETER: self.odometer,
+            Value.CHARGE_STATE: self.charge_state or self.plugged_in,
+            Value.CABIN_TEMPERATURE: self.cabin_temperature or self.climate,
+            Value.CLIMATE: self.climate,
+            Value.LOCKED: self.lock,
+            Value.CHARGING_ENABLED: self.charging_switch,
+            Value.CHARGE_LIMIT: self.charge_limit,
+        }
+        values.update(value for value, entity in simple.items() if entity)
+        for command, entity in (
+            (Command.CLIMATE, self.climate),
+            (Command.LOCK, self.lock),
+            (Command.CHARGING, self.charging_switch),
+            (Command.CHARGE_LIMIT, self.charge_limit),
+            (Command.NAVIGATE, self.destination_script),
+        ):
+            if entity:
+                commands.add(command)
+        return Capabilities(values=frozenset(values), commands=frozenset(commands))
+
+
+def _float(state: State) -> float | None:
+    try:
+        return float(state.state)
+    except ValueError:
+        return None
+
+
+def _converted(
+    state: State, converter: type[DistanceConverter | TemperatureConverter], to_unit: str
+) -> float | None:
+    value = _float(state)
+    unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+    if value is None or unit is None or unit == to_unit or unit not in converter.VALID_UNITS:
+        return value
+    return converter.convert(value, unit, to_unit)
+
+
+def _attr_float(attributes: Mapping[str, Any], *keys: str) -> float | None:
+    for key in keys:
+        try:
+            return float(attributes[key])
+        except KeyError, TypeError, ValueError:
+            continue
+    return None
+
+
+def position_from_state(state: State) -> Position | None:
+    """Return the fix a tracker's state holds, or None if it has no coordinates."""
+    latitude = _attr_float(state.attributes, ATTR_LATITUDE)
+    longitude = _attr_float(state.attributes, ATTR_LONGITUDE)
+    if latitude is None or longitude is None:
+        return None
+    accuracy = _attr_float(state.attributes, "gps_accuracy")
+    return Position(
+        latitude=latitude,
+        longitude=longitude,
+        # 0 is what integrations report when they do not know.
+        accuracy=accuracy or None,
+        heading=_attr_float(state.attributes, "course", "heading"),
+        speed=_attr_float(state.attributes, "speed"),
+    )
+
+
+class MirrorSource(VehicleSource):
+    """A vehicle whose values are other entities' states."""
+
+    def __init__(self, hass: HomeAssistant, config: MirrorConfig, title: str) -> None:
+        """Read the mirrored entities' current states."""
+        super().__init__()
+        self.hass = hass
+        self.config = config
+        self._title = title
+        self._capabilities = config.capabilities()
+        # Field of each mirrored entity (an entity may back several fields).
+        self._fields: dict[str, list[str]] = {}
+        for key, entity_id in config.entities().items():
+            self._fields.setdefault(entity_id, []).append(key)
+        self._unknown_logged: set[str] = set()
+        self._unsub: CALLBACK_TYPE | None = None
+        self._position: Position | None = None
+        self._state = self._read(dt_util.utcnow())
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """Return what the mirrored entities provide and accept."""
+        return self._capabilities
+
+    @property
+    def state(self) -> VehicleState:
+        """Return the latest state."""
+        return self._state
+
+    def start(self, listener: Callable[[VehicleState], None]) -> None:
+        """Follow every state change of the mirrored entities."""
+        super().start(listener)
+        self._unsub = async_track_state_change_event(
+            self.hass, list(self._fields), self._state_changed
+        )
+
+    def stop(self) -> None:
+        """Stop following."""
+        super().stop()
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
+
+    @callback
+    def _state_changed(self, event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        now = new.last_updated if new is not None else dt_util.utcnow()
+        state = self._read(now)
+        is_fix = CONF_TRACKER in self._fields.get(event.data["entity_id"], ())
+        if (
+            not is_fix
+            and state.unavailable == self._state.unavailable
+            and _same(state, self._state)
+        ):
+            return
+        self._state = state
+        self._emit(state)
+
+    # -- reading -----------------------------------------------------------
+
+    def _get(self, entity_id: str | None, unavailable: set[Value], *values: Value) -> State | None:
+        """Return a usable state, marking ``values`` unavailable if it is not there."""
+        if entity_id is None:
+            return None
+        state = self.hass.states.get(entity_id)
+        if state is None or state.state == STATE_UNAVAILABLE:
+            unavailable.update(values)
+            return None
+        if state.state == STATE_UNKNOWN:
+            return None
+        return state
+
+    def _read(self, now: datetime) -> VehicleState:
+        c = self.config
+        unavailable: set[Value] = set()
+        if tracker := self._get(c.tracker, unavailable, Value.POSITION, Value.SPEED):
+            # A tracker without coordinates gives no fix: the last one stands.
+            self._position = position_from_state(tracker) or self._position
+        values: dict[str, Any] = {}
+        if state := self._get(c.battery, unavailable, Value.BATTERY_LEVEL):
+            values["battery_level"] = _float(state)
+        if state := self._get(c.range, unavailable, Value.RANGE):
+            values["range_km"] = _converted(state, DistanceConverter, UnitOfLength.KILOMETERS)
+        if state := self._get(c.odometer, unavailable, Value.ODOMETER):
+            values["odometer"] = _converted(state, DistanceConverter, UnitOfLength.KILOMETERS)
+        if state := self._get(c.outside_temperature, unavailable, Value.OUTSIDE_TEMPERATURE):
+            values["outside_temperature"] = _converted(
+                state, TemperatureConverter, UnitOfTemperature.CELSIUS
+            )
+        if state := self._get(c.cabin_temperature, unavailable, Value.CABIN_TEMPERATURE):
+            values["cabin_temperature"] = _converted(
+                state, TemperatureConverter, UnitOfTemperature.CELSIUS
+            )
+        self._read_climate(values, unavailable)
+        self._read_charging(values, unavailable)
+        if state := self._get(c.lock, unavailable, Value.LOCKED):
+            values["locked"] = LOCK_STATES.get(state.state)
+        if state := self._get(c.charging_switch, unavailable, Value.CHARGING_ENABLED):
+            values["charging_enabled"] = state.state == STATE_ON
+        if state := self._get(c.charge_limit, unavailable, Value.CHARGE_LIMIT):
+            limit = _float(state)
+            values["charge_limit"] = None if limit is None else round(limit)
+        return VehicleState(
+            timestamp=now,
+            position=self._position,
+            unavailable=frozenset(unavailable),
+            **values,
+        )
+
+    def _read_climate(self, values: dict[str, Any], unavailable: set[Value]) -> None:
+        if (state := self._get(self.config.climate, unavailable, Value.CLIMATE)) is None:
+            return
+        values["climate_on"] = state.state != HVACMode.OFF
+        # A climate entity's temperatures are in the system's unit.
+        unit = self.hass.config.units.temperature_unit
+        for attribute, key in (("temperature", "climate_target"), ("current_temperature", None)):
+            value = _attr_float(state.attributes, attribute)
+            if value is not None:
+                value = TemperatureConverter.convert(value, unit, UnitOfTemperature.CELSIUS)
+            if key is not None:
+                values[key] = value
+            elif self.config.cabin_temperature is None:
+                values["cabin_temperature"] = value
+
+    def _read_charging(self, values: dict[str, Any], unavailable: set[Value]) -> None:
+        c = self.config
+        reported = charging = plugged_in = None
+        if state := self._get(c.charge_state, unavailable, Value.CHARGE_STATE):
+            if split_entity_id(state.entity_id)[0] == "binary_sensor":
+                charging = state.state == STATE_ON
+            else:
+                reported = parse_charge_state(state.state)
+                if reported is None and state.state not in self._unknown_logged:
+                    self._unknown_logged.add(state.state)
+                    LOGGER.info(
+                        "%s: charging state %r of %s is not one Car Bridge knows; shown as unknown",
+                        self._title,
+                        state.state,
+                        state.entity_id,
+                    )
+        if state := self._get(c.plugged_in, unavailable, Value.CHARGE_STATE):
+            plugged_in = state.state == STATE_ON
+        values["charge_state"] = combine_charge_state(reported, charging, plugged_in)
+
+    # -- commands ----------------------------------------------------------
+
+    async def _call(self, domain: str, service: str, entity_id: str, **data: Any) -> None:
+        await self.hass.services.async_call(
+            domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+        )
+
+    async def async_set_locked(self, locked: bool) -> None:
+        """Lock or unlock the mirrored lock."""
+        if self.config.lock is None:
+            raise self._unsupported(Command.LOCK)
+        await self._call("lock", "lock" if locked else "unlock", self.config.lock)
+
+    async def async_set_charging(self, on: bool) -> None:
+        """Switch the mirrored charging switch."""
+        if self.config.charging_switch is None:
+            raise self._unsupported(Command.CHARGING)
+        await self._call("switch", "turn_on" if on else "turn_off", self.config.charging_switch)
+
+    async def async_set_charge_limit(self, percent: int) -> None:
+        """Set the mirrored charge limit."""
+        if self.config.charge_limit is None:
+            raise self._unsupported(Command.CHARGE_LIMIT)
+        domain = split_entity_id(self.config.charge_limit)[0]
+        await self._call(domain, "set_value", self.config.charge_limit, value=percent)
+
+    async def async_set_climate(self, on: bool, target: float | None = None) -> None:
+        """Set the mirrored climate's mode and target (given in °C)."""
+        if (entity_id := self.config.climate) is None:
+            raise self._unsupported(Command.CLIMATE)
+        state = self.hass.states.get(entity_id)
+        if target is not None:
+            unit = self.hass.config.units.temperature_unit
+            converted = TemperatureConverter.convert(target, UnitOfTemperature.CELSIUS, unit)
+            await self._call("climate", "set_temperature", entity_id, temperature=converted)
+        mode = HVACMode.OFF
+        if on:
+            modes = state.attributes.get("hvac_modes", []) if state is not None else []
+            mode = next((m for m in ON_MODES if m in modes), HVACMode.HEAT_COOL)
+            if state is not None and state.state not in (HVACMode.OFF, STATE_UNAVAILABLE):
+                return  # already running: keep its mode
+        await self._call("climate", "set_hvac_mode", entity_id, hvac_mode=mode)
+
+    async def async_navigate_to(self, latitude: float, longitude: float, name: str) -> None:
+        """Run the destination script with the destination as variables."""
+        if (script := self.config.destination_script) is None:
+            raise self._unsupported(Command.NAVIGATE)
+        await self._call(
+            "script",
+            "turn_on",
+            script,
+            variables={"latitude": latitude, "longitude": longitude, "name": name},
+        )
+
+
+def _same(a: VehicleState, b: VehicleState) -> bool:
+    """Return whether two states differ only in their timestamp."""
+    return all(getattr(a, f.name) == getattr(b, f.name) for f in fields(a) if f.name != "timestamp")
+
+
+# -- the kind -------------------------------------------------------------
+
+
+async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
+    return BuiltSource(
+        source=MirrorSource(hass, MirrorConfig.from_mapping(ctx.config), ctx.entry.title)
+    )
+
+
+def _check_entities(hass: HomeAssistant, user_input: Mapping[str, Any], errors: Errors) -> None:
+    registry = er.async_get(hass)
+    for key in DOMAINS:
+        entity_id = user_input.get(key)
+        if not entity_id:
+            continue
+        # The selectors already refuse an entity of another domain (a field error).
+        if hass.states.get(entity_id) is None and registry.async_get(entity_id) is None:
+            errors[key] = "entity_not_found"
+
+
+def _fields() -> dict[Any, Any]:
+    # Current values come in as suggested values, so a field can be cleared.
+    return {
+        (vol.Required if key == CONF_TRACKER else vol.Optional)(key): _selector(key)
+        for key in DOMAINS
+    }
+
+
+def _validate_config(
+    hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
+) -> tuple[str, dict[str, Any]]:
+    _check_entities(hass, user_input, errors)
+    tracker: str = user_input[CONF_TRACKER]
+    entity = er.async_get(hass).async_get(tracker)
+    # The tracked entity's registry id: the same car cannot be added twice,
+    # and renaming the tracker's entity id does not make it another car.
+    unique_id = entity.id if entity is not None else tracker
+    return unique_id, {key: user_input.get(key) or None for key in DOMAINS}
+
+
+def _validate_options(
+    hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
+) -> dict[str, Any]:
+    _check_entities(hass, user_input, errors)
+    # A cleared field is stored as None so that it overrides the entry's data.
+    return {key: user_input.get(key) or None for key in DOMAINS}
+
+
+MIRROR = SourceKind(
+    key=SOURCE_MIRROR,
+    manufacturer="Car Bridge",
+    model="Mirrored vehicle",
+    default_options={},
+    async_build=_async_build,
+    config_fields=lambda hass: _fields(),
+    validate_config=_validate_config,
+    options_fields=lambda hass, current: _fields(),
+    validate_options=_validate_options,
+)

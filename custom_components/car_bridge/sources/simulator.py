@@ -1,0 +1,122 @@
+"""The simulated car as a kind of source."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+import uuid
+import zlib
+
+import probatio as vol
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import BooleanSelector
+from homeassistant.util import dt as dt_util
+
+from ..const import (
+    CONF_AUTO_PLUG_IN,
+    CONF_BATTERY_START,
+    CONF_CRUISE_SPEED,
+    CONF_GPS_NOISE,
+    CONF_OUTSIDE_TEMPERATURE,
+    CONF_START_DISTANCE,
+    CONF_TIME_FACTOR,
+    DEFAULT_NAME,
+    DEFAULT_START_DISTANCE,
+    LOGGER,
+    SIMULATOR_DEFAULT_OPTIONS,
+    SOURCE_SIMULATOR,
+)
+from ..vehicle.simulator import SimulatedVehicle, SimulatorOptions
+from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
+
+NUMERIC_OPTIONS = (
+    CONF_CRUISE_SPEED,
+    CONF_TIME_FACTOR,
+    CONF_GPS_NOISE,
+    CONF_OUTSIDE_TEMPERATURE,
+    CONF_BATTERY_START,
+)
+
+
+async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
+    config = ctx.config
+    options = SimulatorOptions(
+        cruise_speed=float(config[CONF_CRUISE_SPEED]),
+        time_factor=float(config[CONF_TIME_FACTOR]),
+        gps_noise=float(config[CONF_GPS_NOISE]),
+        outside_temperature=float(config[CONF_OUTSIDE_TEMPERATURE]),
+        auto_plug_in=bool(config[CONF_AUTO_PLUG_IN]),
+    )
+    battery_start = float(config[CONF_BATTERY_START])
+    entry = ctx.entry
+    kwargs: dict[str, Any] = {
+        "now": dt_util.utcnow(),
+        "home": (ctx.home.latitude, ctx.home.longitude, ctx.home.radius),
+        "options": options,
+        "seed": zlib.crc32((entry.unique_id or entry.entry_id).encode()),
+        "start_distance_km": float(config.get(CONF_START_DISTANCE, 0.0)),
+        "battery_percent": battery_start,
+    }
+    saved = ctx.saved
+    try:
+        source = SimulatedVehicle(**kwargs, saved=saved)
+    except KeyError, TypeError, ValueError, IndexError:
+        LOGGER.warning("%s: saved vehicle state is malformed; starting afresh", entry.title)
+        saved = None
+        source = SimulatedVehicle(**kwargs)
+    if saved and ctx.saved_extra.get(CONF_BATTERY_START) != battery_start:
+        # The user changed the starting battery in the options: apply it now.
+        source.set_battery(battery_start)
+    return BuiltSource(source=source, extra_save=lambda: {CONF_BATTERY_START: battery_start})
+
+
+def _config_fields(hass: HomeAssistant) -> dict[Any, Any]:
+    return {
+        vol.Required(CONF_START_DISTANCE, default=DEFAULT_START_DISTANCE): number_selector("km"),
+    }
+
+
+def _validate_config(
+    hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
+) -> tuple[str, dict[str, Any]]:
+    check_range({CONF_START_DISTANCE: user_input[CONF_START_DISTANCE]}, errors)
+    # A simulated car has no serial number: a generated id, never the name.
+    return uuid.uuid4().hex, {CONF_START_DISTANCE: float(user_input[CONF_START_DISTANCE])}
+
+
+def _options_fields(hass: HomeAssistant, current: Mapping[str, Any]) -> dict[Any, Any]:
+    fields: dict[str, Any] = {
+        CONF_CRUISE_SPEED: number_selector("km/h"),
+        CONF_TIME_FACTOR: number_selector("×"),
+        CONF_GPS_NOISE: number_selector("m"),
+        CONF_OUTSIDE_TEMPERATURE: number_selector("°C"),
+        CONF_BATTERY_START: number_selector("%"),
+        CONF_AUTO_PLUG_IN: BooleanSelector(),
+    }
+    return {vol.Required(key, default=current[key]): sel for key, sel in fields.items()}
+
+
+def _validate_options(
+    hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
+) -> dict[str, Any]:
+    numbers = {key: user_input[key] for key in NUMERIC_OPTIONS}
+    check_range(numbers, errors)
+    return {
+        **{key: float(value) for key, value in numbers.items()},
+        CONF_AUTO_PLUG_IN: bool(user_input[CONF_AUTO_PLUG_IN]),
+    }
+
+
+SIMULATOR = SourceKind(
+    key=SOURCE_SIMULATOR,
+    manufacturer="Car Bridge",
+    model="Simulated vehicle",
+    default_name=DEFAULT_NAME,
+    default_options=SIMULATOR_DEFAULT_OPTIONS,
+    async_build=_async_build,
+    config_fields=_config_fields,
+    validate_config=_validate_config,
+    options_fields=_options_fields,
+    validate_options=_validate_options,
+)
