@@ -152,6 +152,19 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         """
         return CarSnapshot(self.source.state, self.engine.state)
 
+    @callback
+    def async_set_updated_data(self, data: CarSnapshot) -> None:
+        """Publish a pushed snapshot to the entities.
+
+        The base class also logs "Manually updated" at debug level on every
+        call, which for a car reporting every second drowns what matters; the
+        debug log keeps one line per event and per availability change instead.
+        With no update interval there is no scheduled refresh to reset.
+        """
+        self.data = data
+        self.last_update_success = True
+        self.async_update_listeners()
+
     def _feed(self, state: VehicleState) -> list[ApproachEvent]:
         """Give the engine the state's fix; the only place the engine is fed."""
         position: Position | None = state.position
