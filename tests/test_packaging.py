@@ -18,17 +18,34 @@ from homeassistant.core import HomeAssistant
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPONENT = ROOT / "custom_components" / DOMAIN
-HACS_KEYS = {
-    "name",
-    "content_in_root",
-    "zip_release",
-    "filename",
-    "hide_default_branch",
-    "country",
-    "homeassistant",
-    "persistent_directory",
-    "hacs",
+#: hacs.json as HACS's action validates it (hacs/integration,
+#: custom_components/hacs/utils/validate.py, HACS_MANIFEST_JSON_SCHEMA, extra=PREVENT_EXTRA):
+#: every allowed key with its type; "name" is the only required one.
+HACS_JSON_TYPES: dict[str, type] = {
+    "name": str,
+    "content_in_root": bool,
+    "country": object,  # a country code or a list of them
+    "filename": str,
+    "hacs": str,
+    "hide_default_branch": bool,
+    "homeassistant": str,
+    "persistent_directory": str,
+    "render_readme": bool,
+    "zip_release": bool,
 }
+#: The manifest keys HACS requires of an integration (same file,
+#: INTEGRATION_MANIFEST_JSON_SCHEMA); it allows any other key.
+HACS_MANIFEST_KEYS = {"codeowners", "documentation", "domain", "issue_tracker", "name", "version"}
+#: Keys hassfest accepts in a custom integration's manifest (home-assistant/core,
+#: script/hassfest/manifest.py, CUSTOM_INTEGRATION_MANIFEST_SCHEMA, 2026.11): unknown keys fail.
+HASSFEST_MANIFEST_KEYS = {
+    "domain", "name", "integration_type", "config_flow", "mqtt", "zeroconf", "ssdp",
+    "bluetooth", "homekit", "dhcp", "usb", "documentation", "quality_scale", "requirements",
+    "dependencies", "after_dependencies", "codeowners", "loggers", "disabled", "iot_class",
+    "single_config_entry", "preview_features", "version", "issue_tracker", "import_executor",
+}  # fmt: skip
+#: hassfest's translation-key rule (script/hassfest/translations.py, RE_TRANSLATION_KEY).
+TRANSLATION_KEY = re.compile(r"^(?!.+[_-]{2})(?![_-])[a-z0-9-_]+(?<![_-])$")
 
 
 def load(path: Path) -> Any:
@@ -46,13 +63,94 @@ def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 def test_hacs_json() -> None:
+    """hacs.json passes HACS's schema and names the oldest tested Home Assistant."""
     hacs = load(ROOT / "hacs.json")
-    assert set(hacs) <= HACS_KEYS
+    assert set(hacs) <= set(HACS_JSON_TYPES), set(hacs) - set(HACS_JSON_TYPES)
+    for key, value in hacs.items():
+        assert isinstance(value, HACS_JSON_TYPES[key]), key
     assert hacs["name"] == "Car Bridge"
+    # hacsjson check: a zip release must name its file
+    assert not hacs.get("zip_release") or hacs.get("filename")
+    # the integration lives in custom_components/<domain>, not at the root
+    assert not hacs.get("content_in_root")
     requirements = (ROOT / "requirements_test.txt").read_text()
     tested = re.search(r"homeassistant==([\d.]+)", requirements)
     pinned = "2026.10.4" if tested is None else tested.group(1)
     assert hacs["homeassistant"] == pinned
+
+
+def test_hacs_repository_layout() -> None:
+    """What HACS's action reads from the repository tree (validate/*.py there)."""
+    # HACS installs the first directory under custom_components: there must be one only
+    packages = [
+        path.name
+        for path in (ROOT / "custom_components").iterdir()
+        if path.is_dir() and path.name != "__pycache__"
+    ]
+    assert packages == [DOMAIN]
+    # integration_manifest: the keys HACS requires, with real URLs
+    manifest = load(COMPONENT / "manifest.json")
+    assert set(manifest) >= HACS_MANIFEST_KEYS
+    assert isinstance(manifest["codeowners"], list)
+    for key in ("documentation", "issue_tracker"):
+        assert re.fullmatch(r"https://[\w.-]+/\S*", manifest[key]), key
+    # brands: local brand assets at custom_components/<domain>/brand/icon.png
+    assert (COMPONENT / "brand" / "icon.png").is_file()
+    # information: a README at the root
+    assert (ROOT / "README.md").read_text(encoding="utf-8").startswith("# Car Bridge")
+    # license: GitHub must detect an OSI-approved licence; ours is MIT
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+def test_manifest_passes_hassfest_custom_schema() -> None:
+    """The values hassfest checks for a custom integration."""
+    manifest = load(COMPONENT / "manifest.json")
+    assert set(manifest) <= HASSFEST_MANIFEST_KEYS, set(manifest) - HASSFEST_MANIFEST_KEYS
+    assert manifest["integration_type"] in {
+        "device", "entity", "hardware", "helper", "hub", "service", "system",
+    }  # fmt: skip
+    assert manifest["quality_scale"] in {"bronze", "silver", "gold", "platinum", "custom"}
+    assert manifest["codeowners"]  # silver and above need a code owner
+    # custom integrations document themselves, not on www.home-assistant.io/integrations
+    assert manifest["documentation"].startswith("https://")
+    assert not manifest["documentation"].startswith("https://www.home-assistant.io/integrations")
+    assert all(isinstance(item, str) for item in manifest["dependencies"])
+
+
+@pytest.mark.parametrize("name", ["strings.json", "translations/en.json"])
+def test_translations_follow_hassfest_value_rules(name: str) -> None:
+    """hassfest's translation_value_validator and key rules, on the files it reads."""
+    strings = load(COMPONENT / name)
+    for where, text in flatten(strings).items():
+        assert isinstance(text, str), where
+        assert text == text.strip(), where
+        assert not re.search(r"<[a-z].*?>", text, re.IGNORECASE), where  # no HTML
+        assert not re.search(r"'{\w+}'", text), where  # no single-quoted placeholders
+        assert not re.search(r"(.+\[%)|(%\].+)", text), where  # no combined references
+    for platform, entities in strings["entity"].items():
+        for key, entity in entities.items():
+            assert TRANSLATION_KEY.match(key), (platform, key)
+            for state in entity.get("state", {}):
+                assert TRANSLATION_KEY.match(state), (platform, key, state)
+    for action in strings["services"].values():
+        for field in action.get("fields", {}):
+            assert TRANSLATION_KEY.match(field), field
+    for flow in ("config", "options"):
+        for step in strings[flow]["step"].values():
+            # data_description only for fields the step has
+            assert set(step.get("data_description", {})) <= set(step.get("data", {}))
+
+
+def test_icons_follow_hassfest_rules() -> None:
+    """script/hassfest/icons.py: Material Design Icons, no state icon equal to the default."""
+    icons = load(COMPONENT / "icons.json")
+    for where, icon in flatten(icons).items():
+        assert icon.startswith("mdi:"), where
+    for platform, entities in icons["entity"].items():
+        for key, entity in entities.items():
+            assert TRANSLATION_KEY.match(key), (platform, key)
+            for state, icon in entity.get("state", {}).items():
+                assert icon != entity.get("default"), (platform, key, state)
 
 
 def test_manifest_keys_in_hassfest_order() -> None:
