@@ -8,6 +8,10 @@
    microseconds including state writes, state writes, direction changes, and
    how often a numeric_state "below 5 km" automation on each distance sensor
    fires.
+3. Catch-up: the longest tick of a car at time factor 3600 driving 400 km
+   home, after a one-hour stall of the host (each tick runs at most
+   MAX_STEPS_PER_TICK steps and carries the rest over), and how far the stall
+   let it drive.
 
 Prints JSON. Uses no network. Run: script/bench
 """
@@ -36,6 +40,7 @@ from pytest_homeassistant_custom_component.common import (  # noqa: E402
 
 from custom_components.car_bridge.vehicle.model import Position, VehicleState  # noqa: E402
 from custom_components.car_bridge.vehicle.simulator import (  # noqa: E402
+    MAX_STEPS_PER_TICK,
     SimulatedVehicle,
     SimulatorOptions,
 )
@@ -287,6 +292,53 @@ async def bench_approach(hass: HomeAssistant, rec: Recorder) -> dict[str, Any]:
     return results
 
 
+def _timed_tick(car: SimulatedVehicle, now: datetime, wall: list[float], cpu: list[float]) -> None:
+    started, started_cpu = time.perf_counter(), time.thread_time()
+    car.tick(now)
+    wall.append((time.perf_counter() - started) * 1000)
+    cpu.append((time.thread_time() - started_cpu) * 1000)
+
+
+def bench_catch_up() -> dict[str, Any]:
+    """Tick cost (ms) at time factor 3600 while driving, and after a one-hour stall.
+
+    Wall-clock figures include time other processes took the CPU; CPU figures
+    are what the tick itself cost the event loop's thread.
+    """
+    options = SimulatorOptions(time_factor=3600.0)
+    car = SimulatedVehicle(now=T0, home=HOME, options=options, seed=5, start_distance_km=400)
+    car.navigate_to(HOME[0], HOME[1])
+    now = T0
+    driving_wall: list[float] = []
+    driving_cpu: list[float] = []
+    for _ in range(2):  # two simulated hours: 100 km of 400
+        now += timedelta(seconds=1)
+        _timed_tick(car, now, driving_wall, driving_cpu)
+    now += timedelta(hours=1)  # the host was suspended for an hour
+    before_km = car.state.odometer
+    stall_wall: list[float] = []
+    stall_cpu: list[float] = []
+    for _ in range(31):
+        _timed_tick(car, now, stall_wall, stall_cpu)
+        now += timedelta(seconds=1)
+        if len(stall_wall) == 1:
+            first_km = car.state.odometer - before_km
+    return {
+        "time_factor": 3600,
+        "max_steps_per_tick": MAX_STEPS_PER_TICK,
+        "worst_tick_driving_ms": {
+            "wall": round(max(driving_wall), 2),
+            "cpu": round(max(driving_cpu), 2),
+        },
+        "worst_tick_in_31_after_1h_stall_ms": {
+            "wall": round(max(stall_wall), 2),
+            "cpu": round(max(stall_cpu), 2),
+        },
+        "km_driven_by_first_tick_after_stall": round(first_km, 1),
+        "km_driven_in_31_ticks_after_stall": round(car.state.odometer - before_km, 1),
+    }
+
+
 def _with(state: VehicleState, now: datetime, position: Position) -> VehicleState:
     return replace(state, timestamp=now, position=position)
 
@@ -300,7 +352,10 @@ async def main() -> None:
             simulator = await bench_simulator(hass, rec)
             approach = await bench_approach(hass, rec)
             await hass.async_stop(force=True)
-    print(json.dumps({"simulator": simulator, "approach": approach}, indent=2))
+    catch_up = bench_catch_up()
+    print(
+        json.dumps({"simulator": simulator, "approach": approach, "catch_up": catch_up}, indent=2)
+    )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+import gc
 import logging
+import math
 import re
+import time
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -34,6 +37,71 @@ HOME_LON = 4.9041
 HOME_RADIUS = 100.0
 #: The generated unique id of the test vehicle (never made from its name).
 VEHICLE_ID = "0d5a3c1e9b7f4e2a8c6b4d2f0e1a3c5b"
+
+
+#: asyncio's own threshold for a slow callback (debug mode).
+SLOW_CALLBACK_S = 0.1
+SLOW_CALLBACKS: list[str] = []
+_handle_run = asyncio.events.Handle._run
+_CURRENT_TEST = [""]
+
+
+_GC_CPU = [0.0, 0.0]  # total CPU spent collecting garbage, start of the current pass
+
+
+def _gc_timer(phase: str, info: dict[str, Any]) -> None:
+    if phase == "start":
+        _GC_CPU[1] = time.thread_time()
+    else:
+        _GC_CPU[0] += time.thread_time() - _GC_CPU[1]
+
+
+gc.callbacks.append(_gc_timer)
+
+
+def _timed_run(handle: asyncio.Handle) -> None:
+    # CPU time of the loop's thread: what the callback itself cost, whatever
+    # the frozen clock says and however busy the machine is. (Blocking I/O in
+    # the loop, which costs no CPU, is caught by HA's own blocking-call check.)
+    # A garbage collection pass lands on whichever callback allocates last,
+    # so its time is reported but not held against the callback.
+    handle._loop.slow_callback_duration = math.inf  # asyncio's frozen-clock report
+    started, gc_before = time.thread_time(), _GC_CPU[0]
+    _handle_run(handle)
+    gc_took = _GC_CPU[0] - gc_before
+    took = time.thread_time() - started - gc_took
+    if took >= SLOW_CALLBACK_S:
+        message = (
+            f"{_CURRENT_TEST[0]}: executing {handle!r} took {took:.3f} s of CPU"
+            f" (+{gc_took:.3f} s collecting garbage)"
+        )
+        SLOW_CALLBACKS.append(message)
+        logging.getLogger("asyncio").warning(message)
+
+
+@pytest.fixture(autouse=True)
+def slow_callbacks_timed_by_cpu(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Report callbacks that block the event loop, timed without the frozen clock.
+
+    phcc runs the loop in debug mode, whose slow-callback report times each
+    callback with ``loop.time()``. Under ``freezer`` that clock only moves
+    when a test moves it, so the report misses real blocking and blames the
+    test step that ticks the clock ("took 1.000 seconds"). Each callback is
+    timed here instead, and asyncio's misleading report is switched off.
+    """
+    _CURRENT_TEST[0] = request.node.nodeid
+    monkeypatch.setattr(asyncio.events.Handle, "_run", _timed_run)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many callbacks blocked the loop, and list them."""
+    terminalreporter.write_line(
+        f"slow callbacks (>= {SLOW_CALLBACK_S * 1000:.0f} ms of CPU): {len(SLOW_CALLBACKS)}"
+    )
+    for message in SLOW_CALLBACKS:
+        terminalreporter.write_line(f"  {message}")
 
 
 @pytest.fixture(autouse=True)
@@ -134,9 +202,6 @@ async def init_integration(
 @pytest.fixture
 def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Callable[..., Any]:
     """Advance Home Assistant's clock one tick (one second) at a time."""
-
-    # Frozen time makes asyncio's debug mode think every tick is a slow callback.
-    hass.loop.slow_callback_duration = 1e9
 
     async def _tick(
         seconds: int = 1, until: Callable[[], bool] | None = None, *, settle: bool = True

@@ -75,6 +75,9 @@ async def test_user_flow_creates_a_working_vehicle(hass: HomeAssistant) -> None:
     [
         ({CONF_NAME: "   "}, {CONF_NAME: "name_empty"}),
         ({CONF_NAME: "!!!"}, {CONF_NAME: "name_empty"}),
+        ({CONF_NAME: "S" * 51}, {CONF_NAME: "name_too_long"}),
+        ({CONF_NAME: "ǝ"}, {CONF_NAME: "name_no_entity_id"}),
+        ({CONF_NAME: "ǝ ǝ"}, {CONF_NAME: "name_no_entity_id"}),
         ({CONF_ZONE: "zone.nowhere"}, {CONF_ZONE: "zone_not_found"}),
         ({CONF_START_DISTANCE: -1}, {CONF_START_DISTANCE: "out_of_range"}),
         ({CONF_START_DISTANCE: 501}, {CONF_START_DISTANCE: "out_of_range"}),
@@ -172,6 +175,7 @@ async def test_reconfigure_keeps_own_name(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: "SU7", CONF_ZONE: "zone.home"}
     )
+    await hass.async_block_till_done()  # let the reload finish before teardown
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert CONF_ZONE not in mock_config_entry.options
@@ -249,6 +253,16 @@ async def test_options_flow_errors_recover(
 
     result = await hass.config_entries.options.async_configure(result["flow_id"], OPTIONS)
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_names_that_fit_are_accepted(hass: HomeAssistant) -> None:
+    """50 characters, non-Latin script HA can transliterate, a digit after "ǝ"."""
+    for name in ("S" * 50, "小米汽车", "ǝ1"):
+        flow_id = await _start(hass)
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {**SIM_INPUT, CONF_NAME: name}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY, name
 
 
 async def test_options_flow_partial_input_keeps_the_rest(

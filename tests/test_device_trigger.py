@@ -14,8 +14,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.car_bridge.const import DOMAIN
+from custom_components.car_bridge.hub import get_hub
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
 from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
@@ -168,3 +170,42 @@ async def test_trigger_attached_before_the_vehicle_loads(
     await hass.async_block_till_done()
     await drive(hass, tick, zone="zone.home")
     assert fired(calls) == ["within_2"]
+
+
+async def test_registrations_go_with_their_device(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    dev = vehicle_device_id(hass, init_integration)
+    await automations(
+        hass,
+        dev,
+        {
+            "near": {"type": "approaching", "distance": 3},
+            "soon": {"type": "time_to_home_below", "minutes": 5},
+        },
+    )
+    hub = get_hub(hass)
+    assert 3.0 in hub.devices[dev].thresholds
+
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert dr.async_get(hass).async_get(dev) is None
+    assert dev not in hub.devices
+    # the automations still hold the triggers; detaching them brings nothing back
+    await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
+    await hass.async_block_till_done()
+    assert dev not in hub.devices
+
+
+async def test_unused_registrations_are_released(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    dev = vehicle_device_id(hass, init_integration)
+    await automations(hass, dev, {"near": {"type": "approaching", "distance": 3}})
+    hub = get_hub(hass)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hub.devices[dev].thresholds  # the automation still asks for 3 km
+    await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
+    await hass.async_block_till_done()
+    assert dev not in hub.devices

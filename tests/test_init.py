@@ -70,28 +70,6 @@ async def test_state_survives_a_restart_and_a_drive_continues(
     assert hass.states.get("sensor.su7_charge_state").state == "charging"
 
 
-async def test_malformed_saved_state_is_ignored_once(
-    hass: HomeAssistant,
-    home_zone: None,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}"] = {
-        "version": 1,
-        "key": f"{DOMAIN}.{mock_config_entry.entry_id}",
-        "data": {"vehicle": {"latitude": "north"}, "approach": {"latitude": 1}, "home": "x"},
-    }
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    assert mock_config_entry.state is ConfigEntryState.LOADED
-    assert caplog.text.count("saved vehicle state is malformed") == 1
-    assert float(hass.states.get("sensor.su7_distance_to_home").state) == pytest.approx(
-        7.9, abs=0.05
-    )
-
-
 async def test_battery_start_option_applies_when_changed(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

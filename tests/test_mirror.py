@@ -372,7 +372,7 @@ async def test_commands_reach_the_mirrored_entities(hass: HomeAssistant) -> None
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert state(hass, "lock.model_y_doors") == "locked"
     assert state(hass, "number.model_y_charge_limit") == "80"
-    assert state(hass, "switch.model_y_charging") == "off"
+    assert state(hass, "switch.model_y_charging_enabled") == "off"
     assert state(hass, "climate.model_y_cabin") == "off"
     assert hass.states.get("climate.model_y_cabin").attributes["current_temperature"] == 17.5
 
@@ -384,11 +384,11 @@ async def test_commands_reach_the_mirrored_entities(hass: HomeAssistant) -> None
     assert state(hass, "lock.model_y_doors") == "unlocked"
 
     await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": "switch.model_y_charging"}, blocking=True
+        "switch", "turn_on", {"entity_id": "switch.model_y_charging_enabled"}, blocking=True
     )
     await hass.async_block_till_done()
     assert state(hass, "input_boolean.car_charge") == "on"
-    assert state(hass, "switch.model_y_charging") == "on"
+    assert state(hass, "switch.model_y_charging_enabled") == "on"
 
     await hass.services.async_call(
         "number",

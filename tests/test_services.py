@@ -20,8 +20,15 @@ from custom_components.car_bridge.vehicle.model import (
 from custom_components.car_bridge.vehicle.source import VehicleSource
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    floor_registry as fr,
+    label_registry as lr,
+)
 
-from .conftest import HOME_LAT, HOME_LON, vehicle_device_id
+from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
 
 
 async def test_drives_to_coordinates(
@@ -56,6 +63,15 @@ async def test_drives_to_coordinates(
         ({"latitude": 91.0, "longitude": 4.0}, "invalid_coordinates"),
         ({"latitude": 52.0, "longitude": -181.0}, "invalid_coordinates"),
         ({"latitude": "north", "longitude": 4.0}, "invalid_coordinates"),
+        ({"latitude": True, "longitude": False}, "invalid_coordinates"),
+        ({"latitude": 52.0, "longitude": True}, "invalid_coordinates"),
+        ({"latitude": [52.0], "longitude": [4.0]}, "invalid_coordinates"),
+        ({"latitude": {"v": 52.0}, "longitude": 4.0}, "invalid_coordinates"),
+        ({"latitude": "nan", "longitude": 4.0}, "invalid_coordinates"),
+        ({"latitude": 52.0, "longitude": float("inf")}, "invalid_coordinates"),
+        ({"zone": ["zone.home"]}, "invalid_destination"),
+        ({"zone": {"entity_id": "zone.home"}}, "invalid_destination"),
+        ({"area_id": "garage", "zone": "zone.home"}, "no_vehicle_in_target"),
         ({"zone": "zone.nowhere"}, "zone_not_found"),
         ({"zone": "light.kitchen"}, "zone_not_found"),
     ],
@@ -68,7 +84,7 @@ async def test_bad_input_is_rejected_and_changes_nothing(
     key: str,
 ) -> None:
     target: dict[str, Any] = {}
-    if "device_id" not in data and "entity_id" not in data and key != "no_device":
+    if not data.keys() & {"device_id", "entity_id", "area_id"} and key != "no_device":
         target = {"device_id": vehicle_device_id(hass, init_integration)}
     before = hass.states.get("device_tracker.su7").attributes["latitude"]
     with pytest.raises(ServiceValidationError) as err:
@@ -80,6 +96,54 @@ async def test_bad_input_is_rejected_and_changes_nothing(
     await tick(60)
     assert hass.states.get("binary_sensor.su7_moving").state == "off"
     assert hass.states.get("device_tracker.su7").attributes["latitude"] == before
+
+
+async def test_coordinates_given_as_text_are_accepted(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
+) -> None:
+    await send_destination(hass, latitude=f" {HOME_LAT + 0.01} ", longitude=str(HOME_LON))
+    await tick(30)
+    assert hass.states.get("binary_sensor.su7_moving").state == "on"
+
+
+@pytest.mark.parametrize("target", ["area", "floor", "label"])
+async def test_area_floor_and_label_targets_reach_their_vehicles(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    tick: Callable[..., Any],
+    target: str,
+) -> None:
+    floor = fr.async_get(hass).async_create("Ground floor")
+    area = ar.async_get(hass).async_create("Garage", floor_id=floor.floor_id)
+    label = lr.async_get(hass).async_create("Cars")
+    device_id = vehicle_device_id(hass, init_integration)
+    dr.async_get(hass).async_update_device(device_id, area_id=area.id, labels={label.label_id})
+    # Something else in the same area and label is not a vehicle: it is skipped.
+    hass.states.async_set("light.garage", "off")
+    ids = {"area": area.id, "floor": floor.floor_id, "label": label.label_id}
+    await hass.services.async_call(
+        DOMAIN,
+        "send_destination",
+        {f"{target}_id": ids[target], "latitude": HOME_LAT + 0.01, "longitude": HOME_LON},
+        blocking=True,
+    )
+    await tick(30)
+    assert hass.states.get("binary_sensor.su7_moving").state == "on"
+
+
+async def test_label_on_an_entity_reaches_its_vehicle(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
+) -> None:
+    label = lr.async_get(hass).async_create("Tracked")
+    er.async_get(hass).async_update_entity("device_tracker.su7", labels={label.label_id})
+    await hass.services.async_call(
+        DOMAIN,
+        "send_destination",
+        {"label_id": label.label_id, "latitude": HOME_LAT + 0.01, "longitude": HOME_LON},
+        blocking=True,
+    )
+    await tick(30)
+    assert hass.states.get("binary_sensor.su7_moving").state == "on"
 
 
 async def test_unloaded_vehicle_is_rejected(
@@ -135,7 +199,7 @@ async def test_source_that_cannot_navigate(
     ):
         entity_id = {
             "lock": "lock.su7_doors",
-            "switch": "switch.su7_charging",
+            "switch": "switch.su7_charging_enabled",
             "number": "number.su7_charge_limit",
             "climate": "climate.su7_cabin",
         }[domain]

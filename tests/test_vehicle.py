@@ -37,7 +37,7 @@ ENTITIES = {
     "binary_sensor.su7_moving": ("moving", None),
     "binary_sensor.su7_at_home": ("presence", None),
     "climate.su7_cabin": None,
-    "switch.su7_charging": None,
+    "switch.su7_charging_enabled": None,
     "number.su7_charge_limit": None,
     "lock.su7_doors": None,
 }
@@ -113,19 +113,19 @@ async def test_charges_at_home(
     assert state(hass, "binary_sensor.su7_plugged_in") == "on"
     assert state(hass, "binary_sensor.su7_charging") == "on"
     assert state(hass, "sensor.su7_charge_state") == "charging"
-    assert state(hass, "switch.su7_charging") == "on"
+    assert state(hass, "switch.su7_charging_enabled") == "on"
     assert float(state(hass, "sensor.su7_charging_power")) == pytest.approx(11.0)
     before = float(state(hass, "sensor.su7_battery"))
     await tick(3600)
     assert float(state(hass, "sensor.su7_battery")) - before == pytest.approx(10.9, abs=0.15)
 
     await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": "switch.su7_charging"}, blocking=True
+        "switch", "turn_off", {"entity_id": "switch.su7_charging_enabled"}, blocking=True
     )
     assert state(hass, "sensor.su7_charge_state") == "plugged_in"
     assert state(hass, "sensor.su7_charging_power") == "0.0"
     await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": "switch.su7_charging"}, blocking=True
+        "switch", "turn_on", {"entity_id": "switch.su7_charging_enabled"}, blocking=True
     )
     assert state(hass, "sensor.su7_charge_state") == "charging"
 
@@ -141,11 +141,11 @@ async def test_cannot_charge_when_unplugged(
 ) -> None:
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
-            "switch", "turn_on", {"entity_id": "switch.su7_charging"}, blocking=True
+            "switch", "turn_on", {"entity_id": "switch.su7_charging_enabled"}, blocking=True
         )
     assert err.value.translation_key == "not_plugged_in"
     assert err.value.translation_domain == DOMAIN
-    assert state(hass, "switch.su7_charging") == "off"
+    assert state(hass, "switch.su7_charging_enabled") == "off"
     assert state(hass, "sensor.su7_charge_state") == "disconnected"
 
 
@@ -210,7 +210,7 @@ async def test_parked_car_writes_no_states(
 ) -> None:
     await tick(5)
     await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": "switch.su7_charging"}, blocking=True
+        "switch", "turn_off", {"entity_id": "switch.su7_charging_enabled"}, blocking=True
     )
     writes: list[str] = []
     hass.bus.async_listen("state_changed", lambda e: writes.append(e.data["entity_id"]))

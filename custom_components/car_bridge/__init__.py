@@ -14,7 +14,6 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
 from .approach.engine import ApproachConfig, ApproachEngine, Home
@@ -30,7 +29,6 @@ from .const import (
     DOMAIN,
     LOGGER,
     SOURCE_SIMULATOR,
-    STORAGE_VERSION,
 )
 from .coordinator import (
     CarBridgeCoordinator,
@@ -42,6 +40,7 @@ from .data import CarBridgeConfigEntry, CarBridgeData
 from .services import async_setup_services
 from .sources import KINDS
 from .sources.base import SetupContext
+from .storage import CarBridgeStore
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -69,16 +68,6 @@ def home_zone_entity(entry: CarBridgeConfigEntry) -> str:
     return zone
 
 
-async def _async_load_saved(store: Store[dict[str, Any]], title: str) -> dict[str, Any]:
-    saved: Any = await store.async_load()
-    if saved is None:
-        return {}
-    if not isinstance(saved, dict):
-        LOGGER.warning("%s: ignoring malformed saved state", title)
-        return {}
-    return saved
-
-
 async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:
     """Set up a vehicle from a config entry, with the source kind its data names."""
     kind = KINDS.get(entry.data.get(CONF_SOURCE, SOURCE_SIMULATOR))
@@ -89,8 +78,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
             translation_placeholders={"source": str(entry.data.get(CONF_SOURCE))},
         )
     config = {**COMMON_DEFAULT_OPTIONS, **kind.default_options, **entry.data, **entry.options}
-    store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}")
-    saved = await _async_load_saved(store, entry.title)
+    store = CarBridgeStore(hass, entry.entry_id)
+    saved = await store.async_load_saved()
 
     zone_entity_id = home_zone_entity(entry)
     home = zone_home(hass, zone_entity_id)
@@ -98,23 +87,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         ir.async_delete_issue(hass, DOMAIN, zone_issue_id(entry.entry_id))
     else:
         create_zone_issue(hass, entry, zone_entity_id)
-        try:
-            lat, lon, radius = saved["home"]
-            home = Home(float(lat), float(lon), float(radius))
-        except KeyError, TypeError, ValueError:
-            home = Home(hass.config.latitude, hass.config.longitude, hass.config.radius)
+        home = saved.home or Home(hass.config.latitude, hass.config.longitude, hass.config.radius)
 
-    saved_vehicle = saved.get("vehicle")
     built = await kind.async_build(
         hass,
         SetupContext(
             entry=entry,
             config=config,
             home=home,
-            saved=saved_vehicle if isinstance(saved_vehicle, dict) and saved_vehicle else None,
-            saved_extra=saved,
+            saved=saved.vehicle or None,
+            saved_extra=saved.extra,
         ),
     )
+    saved.discard(*built.discarded)
 
     engine = ApproachEngine(
         ApproachConfig(
@@ -124,11 +109,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         ),
         home,
     )
-    if isinstance(approach := saved.get("approach"), dict):
+    if saved.approach is not None:
         try:
-            engine.restore(approach)
+            engine.restore(saved.approach)
         except KeyError, TypeError, ValueError:
-            LOGGER.warning("%s: saved approach state is malformed; ignoring it", entry.title)
+            saved.discard("approach")
+    saved.warn(entry.title)
 
     coordinator = CarBridgeCoordinator(
         hass,
@@ -199,4 +185,4 @@ async def async_unload_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -
 
 async def async_remove_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> None:
     """Delete the saved state of a removed vehicle."""
-    await Store[dict[str, Any]](hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}").async_remove()
+    await CarBridgeStore(hass, entry.entry_id).async_remove()

@@ -37,6 +37,8 @@ from .sources import KINDS
 from .sources.base import SourceKind, check_range, number_selector
 
 ZONE_SELECTOR = EntitySelector(EntitySelectorConfig(domain="zone"))
+#: Longer names make entity ids that core truncates into clashing ``…_2`` ids.
+MAX_NAME_LENGTH = 50
 THRESHOLD_SUGGESTIONS = ["0.5", "1", "2", "5", "10", "20"]
 
 
@@ -96,6 +98,14 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
         # A name needs a letter or digit, or the entity ids would get no prefix.
         if not any(char.isalnum() for char in name):
             errors[CONF_NAME] = "name_empty"
+            return
+        if len(name) > MAX_NAME_LENGTH:
+            errors[CONF_NAME] = "name_too_long"
+            return
+        # slugify() says "unknown" for a name it cannot transliterate (such as
+        # "ǝ"); behind a fixed word such a name leaves only that word.
+        if slugify(f"car {name}") == "car":
+            errors[CONF_NAME] = "name_no_entity_id"
             return
         for entry in self._async_current_entries(include_ignore=False):
             if entry.entry_id != exclude and slugify(entry.title) == slugify(name):

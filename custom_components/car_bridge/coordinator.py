@@ -26,13 +26,13 @@ from homeassistant.helpers.event import (
     async_track_state_change_event,
     async_track_time_interval,
 )
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .approach.engine import ApproachEngine, ApproachEvent, ApproachState, Fix, Home
-from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER, SAVE_DELAY_S
+from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER
 from .data import CarBridgeConfigEntry
 from .hub import DeviceWatch, get_hub
+from .storage import CarBridgeStore
 from .vehicle.model import Command, Position, Value, VehicleError, VehicleState
 from .vehicle.source import VehicleSource
 
@@ -78,7 +78,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         *,
         source: VehicleSource,
         engine: ApproachEngine,
-        store: Store[dict[str, Any]],
+        store: CarBridgeStore,
         zone_entity_id: str,
         extra_save: Callable[[], dict[str, Any]],
     ) -> None:
@@ -133,8 +133,9 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         while self._unsubs:
             self._unsubs.pop()()
         self.source.stop()
-        if self._watch is not None:
+        if self._watch is not None and self.device_id is not None:
             self._watch.listener = None
+            get_hub(self.hass).release(self.device_id)
         await self._store.async_save(self._save_data())
 
     # -- data flow ---------------------------------------------------------
@@ -200,7 +201,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
             events = []
         approach = self.engine.state
         self.async_set_updated_data(CarSnapshot(state, approach))
-        self._store.async_delay_save(self._save_data, SAVE_DELAY_S)
+        self._store.async_schedule_save(self._save_data)
         name = self.config_entry.title
         for event in events:
             data: dict[str, Any] = {
@@ -226,11 +227,11 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         return {
             "vehicle": self.source.as_dict(),
             "approach": self.engine.as_dict(),
-            "home": [
-                self.engine.home.latitude,
-                self.engine.home.longitude,
-                self.engine.home.radius,
-            ],
+            "home": {
+                "latitude": self.engine.home.latitude,
+                "longitude": self.engine.home.longitude,
+                "radius": self.engine.home.radius,
+            },
             **self._extra_save(),
         }
 

@@ -2,7 +2,9 @@
 
 Device triggers may attach before their vehicle's entry is loaded, so what
 they ask for lives here, keyed by device id; each coordinator subscribes to
-its own device and applies the requests to its engine.
+its own device and applies the requests to its engine. A device's requests
+go when the device is removed from the registry, and an entry that nothing
+uses any more (no trigger, no coordinator) is dropped.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util.hass_dict import HassKey
 
 from .approach.engine import ApproachState, normalize_km
@@ -59,6 +62,11 @@ class DeviceWatch:
     eta: list[EtaWatcher] = field(default_factory=list)
     listener: Callable[[], None] | None = None
 
+    @property
+    def unused(self) -> bool:
+        """Return whether nothing asks for or listens to this device any more."""
+        return not self.thresholds and not self.eta and self.listener is None
+
 
 class TriggerHub:
     """All devices' trigger requests."""
@@ -77,6 +85,17 @@ class TriggerHub:
             watch.listener()
 
     @callback
+    def release(self, device_id: str) -> None:
+        """Forget ``device_id``'s entry if nothing uses it any more."""
+        if (watch := self.devices.get(device_id)) is not None and watch.unused:
+            del self.devices[device_id]
+
+    @callback
+    def device_removed(self, device_id: str) -> None:
+        """Drop the requests of a device that no longer exists."""
+        self.devices.pop(device_id, None)
+
+    @callback
     def add_threshold(self, device_id: str, km: float) -> CALLBACK_TYPE:
         """Ask for crossings of ``km``; returns the call that withdraws it."""
         key = normalize_km(km)
@@ -85,11 +104,14 @@ class TriggerHub:
 
         @callback
         def remove() -> None:
-            thresholds = self.watch(device_id).thresholds
-            thresholds[key] -= 1
-            if thresholds[key] <= 0:
-                del thresholds[key]
+            # The device may be gone already: never bring its entry back.
+            if (watch := self.devices.get(device_id)) is None:
+                return
+            watch.thresholds[key] -= 1
+            if watch.thresholds[key] <= 0:
+                del watch.thresholds[key]
             self._changed(device_id)
+            self.release(device_id)
 
         return remove
 
@@ -100,13 +122,27 @@ class TriggerHub:
 
         @callback
         def remove() -> None:
-            self.watch(device_id).eta.remove(watcher)
+            if (watch := self.devices.get(device_id)) is not None and watcher in watch.eta:
+                watch.eta.remove(watcher)
+                self.release(device_id)
 
         return remove
 
 
 def get_hub(hass: HomeAssistant) -> TriggerHub:
-    """Return the hub, creating it on first use."""
+    """Return the hub, creating it (and its device registry watch) on first use."""
     if (hub := hass.data.get(HUB_KEY)) is None:
         hub = hass.data[HUB_KEY] = TriggerHub()
+
+        @callback
+        def _is_removal(data: dr.EventDeviceRegistryUpdatedData) -> bool:
+            return data["action"] == "remove"
+
+        @callback
+        def _device_removed(event: Event[dr.EventDeviceRegistryUpdatedData]) -> None:
+            hub.device_removed(event.data["device_id"])
+
+        hass.bus.async_listen(
+            dr.EVENT_DEVICE_REGISTRY_UPDATED, _device_removed, event_filter=_is_removal
+        )
     return hub

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,9 @@ class BuiltSource:
 
     source: VehicleSource
     extra_save: Callable[[], dict[str, Any]] = dict
+    #: Saved values the kind could not trust and started afresh, for the
+    #: one warning that says what was discarded (e.g. "vehicle.battery").
+    discarded: Sequence[str] = ()
 
 
 type Errors = dict[str, str]

@@ -23,10 +23,10 @@ from ..const import (
     CONF_TIME_FACTOR,
     DEFAULT_NAME,
     DEFAULT_START_DISTANCE,
-    LOGGER,
     SIMULATOR_DEFAULT_OPTIONS,
     SOURCE_SIMULATOR,
 )
+from ..vehicle import trust
 from ..vehicle.simulator import SimulatedVehicle, SimulatorOptions
 from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
 
@@ -58,17 +58,20 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
         "start_distance_km": float(config.get(CONF_START_DISTANCE, 0.0)),
         "battery_percent": battery_start,
     }
-    saved = ctx.saved
-    try:
-        source = SimulatedVehicle(**kwargs, saved=saved)
-    except KeyError, TypeError, ValueError, IndexError:
-        LOGGER.warning("%s: saved vehicle state is malformed; starting afresh", entry.title)
-        saved = None
-        source = SimulatedVehicle(**kwargs)
-    if saved and ctx.saved_extra.get(CONF_BATTERY_START) != battery_start:
+    # The car checks every saved value itself; what it cannot trust starts afresh.
+    source = SimulatedVehicle(**kwargs, saved=ctx.saved)
+    discarded = [f"vehicle.{name}" for name in source.discarded]
+    saved_battery = trust.number(ctx.saved_extra.get(CONF_BATTERY_START), 0.0, 100.0)
+    if saved_battery is None and ctx.saved_extra.get(CONF_BATTERY_START) is not None:
+        discarded.append(CONF_BATTERY_START)
+    if ctx.saved is not None and saved_battery not in (None, battery_start):
         # The user changed the starting battery in the options: apply it now.
         source.set_battery(battery_start)
-    return BuiltSource(source=source, extra_save=lambda: {CONF_BATTERY_START: battery_start})
+    return BuiltSource(
+        source=source,
+        extra_save=lambda: {CONF_BATTERY_START: battery_start},
+        discarded=discarded,
+    )
 
 
 def _config_fields(hass: HomeAssistant) -> dict[Any, Any]:

@@ -4,8 +4,14 @@ Pure Python with an injected clock: :meth:`SimulatedVehicle.tick` is called
 once per tick (every second) with the current time and advances the physics
 by the time since the previous tick times ``time_factor``, so a late or
 skipped tick loses no simulated time. Driving is integrated in one-second
-steps, a parked car in steps of up to ten. Given the same seed, options and
-tick times it always does the same thing.
+steps, a parked car in steps of up to ten. A tick runs at most
+``MAX_STEPS_PER_TICK`` steps (a few milliseconds) and carries the rest over to
+the next ticks; time owed beyond ``MAX_CATCH_UP_S`` (a long stall, a suspended
+host) is dropped rather than driven. Given the same seed, options and tick
+times it always does the same thing.
+
+A saved state passed as ``saved`` is checked value by value: what is sound is
+kept, the rest starts as a new car would, and :attr:`discarded` names it.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from ..approach.geo import (
     great_circle_distance,
     offset_point,
 )
+from . import trust
 from .model import (
     ALL_VALUES,
     Capabilities,
@@ -46,8 +53,17 @@ CLIMATE_RATE_C_PER_S = 1.0 / 60.0
 CONSUMPTION_WINDOW_KM = 50.0
 DEFAULT_CONSUMPTION_WH_PER_KM = 160.0
 MIN_REPORTED_ACCURACY_M = 5.0
-#: A tick never simulates more than this much real time (e.g. after a long stall).
-MAX_TICK_S = 3600.0
+#: Simulation steps one tick may run (1–4 µs each): 400 keep up with time
+#: factor 3600 (360 ten-second steps per tick) and stay far below 10 ms.
+MAX_STEPS_PER_TICK = 400
+#: Simulated seconds a late tick may catch up, beyond two ticks' worth of the
+#: time factor; anything more (a host suspended for hours) is dropped.
+MAX_CATCH_UP_S = 3600.0
+MAX_SPEED_MS = 250 / 3.6
+CHARGE_LIMIT_RANGE = (50, 100)
+CLIMATE_TARGET_RANGE = (15.0, 28.0)
+CABIN_RANGE = (-60.0, 90.0)
+CONSUMPTION_RANGE = (50.0, 1000.0)  # Wh/km
 
 
 @dataclass(kw_only=True)
@@ -100,27 +116,32 @@ class SimulatedVehicle(VehicleSource):
         seed: int,
         start_distance_km: float = 8.0,
         battery_percent: float = 80.0,
-        saved: dict[str, Any] | None = None,
+        saved: Any = None,
     ) -> None:
         """Create a car parked ``start_distance_km`` from home, or restore one."""
         super().__init__()
         self.options = options
         self._rng = random.Random(seed)
         self._home = home
-        if saved is not None:
-            self._p = _physics_from_dict(saved)
+        lat, lon = home[0], home[1]
+        if start_distance_km > 0:
+            bearing = self._rng.uniform(0, 360)
+            lat, lon = destination_point(lat, lon, bearing, start_distance_km * 1000)
+        self._p = _Physics(
+            latitude=lat,
+            longitude=lon,
+            energy_wh=BATTERY_CAPACITY_WH * max(0.0, min(100.0, battery_percent)) / 100,
+            cabin=options.outside_temperature,
+        )
+        #: Saved values that could not be trusted and were started afresh.
+        self.discarded: list[str] = []
+        if isinstance(saved, dict):
+            self.discarded = _restore(self._p, saved)
         else:
-            lat, lon = home[0], home[1]
-            if start_distance_km > 0:
-                bearing = self._rng.uniform(0, 360)
-                lat, lon = destination_point(lat, lon, bearing, start_distance_km * 1000)
-            self._p = _Physics(
-                latitude=lat,
-                longitude=lon,
-                energy_wh=BATTERY_CAPACITY_WH * battery_percent / 100,
-                cabin=options.outside_temperature,
-            )
+            if saved is not None:
+                self.discarded = ["vehicle"]
             self._update_plug()
+        self._backlog_s = 0.0
         self._fix = self._make_fix()
         self._last_tick = now
         self._state = self._snapshot(now)
@@ -219,16 +240,33 @@ class SimulatedVehicle(VehicleSource):
 
     def tick(self, now: datetime) -> None:
         """Advance by the time since the last tick, times the time factor."""
-        elapsed = min(MAX_TICK_S, max(0.0, (now - self._last_tick).total_seconds()))
+        elapsed = max(0.0, (now - self._last_tick).total_seconds())
         self._last_tick = now
-        remaining = elapsed * self.options.time_factor
-        while remaining > 1e-9:
-            dt = min(1.0 if self._p.destination is not None else 10.0, remaining)
+        factor = self.options.time_factor
+        owed = self._backlog_s + elapsed * factor
+        remaining = min(owed, MAX_CATCH_UP_S + 2 * factor)
+        for _ in range(MAX_STEPS_PER_TICK):
+            if remaining <= 1e-9:
+                break
+            dt = min(self._step_size(), remaining)
             self._step(dt)
             remaining -= dt
+        self._backlog_s = max(0.0, remaining)
         if self.options.gps_noise > 0 or self._p.speed > 0 or self._fix_is_stale():
             self._fix = self._make_fix()
         self._publish(now)
+
+    def _step_size(self) -> float:
+        """Ten seconds parked or cruising far from the destination, else one."""
+        p = self._p
+        if p.destination is None:
+            return 10.0
+        cruise = self.options.cruise_speed / 3.6
+        if p.speed < cruise - 1e-9:
+            return 1.0
+        remaining = great_circle_distance(p.latitude, p.longitude, *p.destination)
+        # Braking takes v²/2a; keep a margin of two long steps before it.
+        return 10.0 if remaining > cruise * cruise / (2 * ACCELERATION) + 20 * cruise else 1.0
 
     def _fix_is_stale(self) -> bool:
         return (self._fix.latitude, self._fix.longitude) != (
@@ -387,24 +425,48 @@ class SimulatedVehicle(VehicleSource):
         self._publish(self._state.timestamp)
 
 
-def _physics_from_dict(data: dict[str, Any]) -> _Physics:
-    dest = data.get("destination")
-    return _Physics(
-        latitude=float(data["latitude"]),
-        longitude=float(data["longitude"]),
-        speed=float(data.get("speed", 0.0)),
-        heading=float(data.get("heading", 0.0)),
-        destination=(float(dest[0]), float(dest[1])) if dest else None,
-        energy_wh=float(data["energy_wh"]),
-        odometer_m=float(data.get("odometer_m", 0.0)),
-        cabin=float(data.get("cabin", 15.0)),
-        climate_on=bool(data.get("climate_on", False)),
-        climate_target=float(data.get("climate_target", 21.0)),
-        charging_enabled=bool(data.get("charging_enabled", True)),
-        plugged_in=bool(data.get("plugged_in", False)),
-        charge_limit=int(data.get("charge_limit", 80)),
-        locked=bool(data.get("locked", True)),
-        consumption_wh_per_km=float(
-            data.get("consumption_wh_per_km", DEFAULT_CONSUMPTION_WH_PER_KM)
-        ),
-    )
+#: Saved numbers: (key, name in the warning, lowest, highest).
+_SAVED_NUMBERS: tuple[tuple[str, str, float, float], ...] = (
+    ("energy_wh", "battery", 0.0, BATTERY_CAPACITY_WH),
+    ("odometer_m", "odometer", 0.0, math.inf),
+    ("cabin", "cabin", *CABIN_RANGE),
+    ("climate_target", "climate_target", *CLIMATE_TARGET_RANGE),
+    ("charge_limit", "charge_limit", *CHARGE_LIMIT_RANGE),
+    ("consumption_wh_per_km", "consumption", *CONSUMPTION_RANGE),
+)
+_SAVED_FLAGS = ("climate_on", "charging_enabled", "plugged_in", "locked")
+
+
+def _restore(p: _Physics, data: dict[str, Any]) -> list[str]:
+    """Overlay the sound values of ``data`` on a new car's ``p``.
+
+    A missing key keeps the new car's value (an older file); a value that is
+    present but wrong is discarded and named in the returned list.
+    """
+    discarded: list[str] = []
+    position = trust.coordinates(data.get("latitude"), data.get("longitude"))
+    if position is None:
+        discarded.append("position")
+    else:
+        p.latitude, p.longitude = position
+        p.destination = trust.point(data.get("destination"))
+        if p.destination is None and data.get("destination") is not None:
+            discarded.append("destination")
+    # A parked car does not move; a driving one within reason.
+    top_speed = MAX_SPEED_MS if p.destination is not None else 0.0
+    numbers = (("speed", "speed", 0.0, top_speed), ("heading", "heading", 0.0, 360.0))
+    for key, name, low, high in (*numbers, *_SAVED_NUMBERS):
+        if key in data:
+            if (value := trust.number(data[key], low, high)) is None:
+                discarded.append(name)
+            else:
+                setattr(p, key, int(value) if key == "charge_limit" else value)
+    for key in _SAVED_FLAGS:
+        if key in data:
+            if (flag := trust.boolean(data[key])) is None:
+                discarded.append(key)
+            else:
+                setattr(p, key, flag)
+    if p.destination is not None:
+        p.plugged_in = False  # a car on its way is not on a cable
+    return discarded
