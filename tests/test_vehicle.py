@@ -237,3 +237,13 @@ async def test_simulated_time_follows_home_assistant_clock(
     await hass.async_block_till_done()
     assert float(state(hass, "sensor.su7_odometer")) == pytest.approx(8.0, rel=0.01)
     assert state(hass, "binary_sensor.su7_at_home") == "on"
+
+
+async def test_charging_entities_have_distinct_names(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    names = [
+        hass.states.get(entity_id).attributes["friendly_name"]
+        for entity_id in ("binary_sensor.su7_charging", "switch.su7_charging_enabled")
+    ]
+    assert names == ["SU7 Charging", "SU7 Charging enabled"]
