@@ -35,4 +35,4 @@ async def test_an_hour_long_stall_at_time_factor_3600(
     await hass.async_block_till_done()
     leap = float(hass.states.get("sensor.su7_odometer").state) - before
     # one tick runs at most MAX_STEPS_PER_TICK ten-second steps, not 3,600 hours
-    assert 0 < leap <= MAX_STEPS_PER_TICK * 10 * CRUISE_KM_PER_S + 0.1
+    assert 0 < leap <= MAX_STEPS_PER_TICK * 10 * CRUISE_KM_PER_S + 0.2  # display rounding
