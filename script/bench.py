@@ -12,6 +12,9 @@
    home, after a one-hour stall of the host (each tick runs at most
    MAX_STEPS_PER_TICK steps and carries the rest over), and how far the stall
    let it drive.
+4. Fair comparison: core `proximity` and a Car Bridge mirror vehicle watch the
+   same `device_tracker` entity, fed the same state writes in the same run
+   (the fixes of 2); CPU per fix net of the write itself, state writes per fix.
 
 Prints JSON. Uses no network. Run: script/bench
 """
@@ -38,7 +41,11 @@ from pytest_homeassistant_custom_component.common import (  # noqa: E402
     async_test_home_assistant,
 )
 
-from custom_components.car_bridge.vehicle.model import Position, VehicleState  # noqa: E402
+from custom_components.car_bridge.vehicle.model import (  # noqa: E402
+    Command,
+    Position,
+    VehicleState,
+)
 from custom_components.car_bridge.vehicle.simulator import (  # noqa: E402
     MAX_STEPS_PER_TICK,
     SimulatedVehicle,
@@ -114,6 +121,7 @@ async def add_car(hass: HomeAssistant, name: str, start: float, **options: Any) 
         domain="car_bridge",
         title=name,
         unique_id=f"simulator_{name.lower()}",
+        version=2,
         data={"source": "simulator", "name": name, "zone": "zone.home", "start_distance": start},
         options={**DEFAULT_OPTIONS, **options},
     )
@@ -129,9 +137,11 @@ async def bench_simulator(hass: HomeAssistant, rec: Recorder) -> dict[str, Any]:
         entry = await add_car(hass, f"Sim{label}", start)
         coordinator = entry.runtime_data.coordinator
         if action:
-            coordinator.async_command("navigate_to", HOME[0], HOME[1])
+            await coordinator.async_command(
+                Command.NAVIGATE, lambda s: s.async_navigate_to(HOME[0], HOME[1], "Home")
+            )
         else:  # parked and finished charging, as a car sits most of the day
-            coordinator.async_command("set_charging", False)
+            await coordinator.async_command(Command.CHARGING, lambda s: s.async_set_charging(False))
         await hass.async_block_till_done()
         now, ticks = T0, 580 if action else 600
         rec.reset()
@@ -339,6 +349,118 @@ def bench_catch_up() -> dict[str, Any]:
     }
 
 
+async def add_proximity(hass: HomeAssistant, tracker: str) -> None:
+    entry = MockConfigEntry(
+        domain="proximity",
+        title=tracker.split(".")[1],
+        data={
+            "zone": "zone.home",
+            "tracked_entities": [tracker],
+            "ignored_zones": [],
+            "tolerance": 1,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def add_mirror(hass: HomeAssistant, name: str, tracker: str) -> None:
+    from custom_components.car_bridge.const import COMMON_DEFAULT_OPTIONS  # noqa: PLC0415
+
+    entry = MockConfigEntry(
+        domain="car_bridge",
+        title=name,
+        unique_id=tracker,
+        version=2,
+        data={"source": "mirror", "name": name, "zone": "zone.home", "tracker": tracker},
+        options=dict(COMMON_DEFAULT_OPTIONS),
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def bench_fair(hass: HomeAssistant, rec: Recorder) -> dict[str, Any]:
+    """Core proximity and a Car Bridge mirror vehicle watch the same trackers' writes.
+
+    Writes and events: both watch ``device_tracker.fair_shared``. CPU: each
+    fix is written, in turn, to a tracker nobody watches (the baseline), one
+    only proximity watches and one only a mirror vehicle watches, so each
+    system's cost is its own, measured on the same writes in the same run.
+    """
+    drive, parked = fix_sequence()
+    shared, alone_prox, alone_cb, unwatched = (
+        "device_tracker.fair_shared",
+        "device_tracker.fair_prox",
+        "device_tracker.fair_cb",
+        "device_tracker.fair_unwatched",
+    )
+    for tracker in (shared, alone_prox, alone_cb, unwatched):
+        hass.states.async_set(tracker, "not_home", {})
+    await add_proximity(hass, shared)
+    await add_proximity(hass, alone_prox)
+    await add_mirror(hass, "Fairshared", shared)
+    await add_mirror(hass, "Faircb", alone_cb)
+    events: list[str] = []
+    hass.bus.async_listen("car_bridge_event", lambda e: events.append(e.data["type"]))
+    clock = T0.timestamp() + 86_400  # after the other sections' simulated time
+
+    def write(entity_id: str, p: Position, at: float) -> None:
+        attrs = {"latitude": p.latitude, "longitude": p.longitude, "gps_accuracy": p.accuracy}
+        # The fix time is the write's timestamp, as a phone or car integration gives it.
+        hass.states.async_set(entity_id, "not_home", attrs, timestamp=at)
+
+    async def timed(entity_id: str, p: Position, at: float) -> int:
+        cpu = time.process_time_ns()
+        write(entity_id, p, at)
+        await hass.async_block_till_done()
+        return time.process_time_ns() - cpu
+
+    results: dict[str, Any] = {}
+    phases = (("drive_home_sigma25", drive, 1), ("parked_5km_ring_sigma30", parked, 200))
+    for phase, fixes, warm_up in phases:
+        for p in fixes[:warm_up]:
+            clock += 1
+            for tracker in (shared, alone_prox, alone_cb, unwatched):
+                write(tracker, p, clock)
+            await hass.async_block_till_done()
+        measured = fixes[warm_up:]
+        cpu = {"base": 0, "prox": 0, "cb": 0}
+        rec.reset()
+        events.clear()
+        for p in measured:
+            clock += 1
+            cpu["base"] += await timed(unwatched, p, clock)
+            cpu["prox"] += await timed(alone_prox, p, clock)
+            cpu["cb"] += await timed(alone_cb, p, clock)
+            write(shared, p, clock)
+            await hass.async_block_till_done()
+        n = len(measured)
+        prox_net = max(1, cpu["prox"] - cpu["base"])
+        cb_net = max(1, cpu["cb"] - cpu["base"])
+        results[phase] = {
+            "fixes": n,
+            "warm_up_fixes_not_measured": warm_up,
+            "baseline_cpu_us_per_write": round(cpu["base"] / n / 1000, 1),
+            "proximity": {
+                "cpu_us_per_fix_net": round(prox_net / n / 1000, 1),
+                "state_writes_per_fix": round(
+                    rec.total(lambda e: e.startswith("sensor.fair_shared_")) / n, 3
+                ),
+            },
+            "car_bridge_mirror": {
+                "cpu_us_per_fix_net": round(cb_net / n / 1000, 1),
+                "state_writes_per_fix": round(
+                    rec.total(lambda e: e.split(".")[1].startswith("fairshared")) / n, 3
+                ),
+                "events": dict(sorted({t: events.count(t) for t in set(events)}.items())),
+            },
+            "cpu_ratio_car_bridge_over_proximity": round(cb_net / prox_net, 3),
+        }
+    return results
+
+
 def _with(state: VehicleState, now: datetime, position: Position) -> VehicleState:
     return replace(state, timestamp=now, position=position)
 
@@ -351,10 +473,19 @@ async def main() -> None:
             rec = Recorder(hass)
             simulator = await bench_simulator(hass, rec)
             approach = await bench_approach(hass, rec)
+            fair = await bench_fair(hass, rec)
             await hass.async_stop(force=True)
     catch_up = bench_catch_up()
     print(
-        json.dumps({"simulator": simulator, "approach": approach, "catch_up": catch_up}, indent=2)
+        json.dumps(
+            {
+                "simulator": simulator,
+                "approach": approach,
+                "catch_up": catch_up,
+                "fair_same_tracker": fair,
+            },
+            indent=2,
+        )
     )
 
 

@@ -545,5 +545,6 @@ async def test_options_change_the_mirrored_entities(
     assert model_y.options["battery"] is None
     assert model_y.options["thresholds"] == [3.0]
     assert state(hass, "sensor.model_y_range") == "300.0"
-    # the battery sensor is no longer backed: it is no longer provided (left in the registry)
-    assert state(hass, "sensor.model_y_battery") == "unavailable"
+    # the battery sensor is no longer backed: it is gone
+    assert hass.states.get("sensor.model_y_battery") is None
+    assert er.async_get(hass).async_get("sensor.model_y_battery") is None

@@ -136,7 +136,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     entry.runtime_data = CarBridgeData(coordinator=coordinator)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    _remove_stale_entities(hass, entry, coordinator.entity_unique_ids)
     return True
+
+
+@callback
+def _remove_stale_entities(
+    hass: HomeAssistant, entry: CarBridgeConfigEntry, current: set[str]
+) -> None:
+    """Remove entities the source no longer backs (e.g. a mirrored lock removed in the options)."""
+    registry = er.async_get(hass)
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if entity.unique_id not in current:
+            LOGGER.debug("%s: removing %s, no longer provided", entry.title, entity.entity_id)
+            registry.async_remove(entity.entity_id)
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:

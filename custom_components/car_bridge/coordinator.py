@@ -93,6 +93,8 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self._extra_save = extra_save
         self._unsubs: list[CALLBACK_TYPE] = []
         self._unavailable: frozenset[Value] = frozenset()
+        #: Unique ids of the entities the platforms created for this source.
+        self.entity_unique_ids: set[str] = set()
 
     # -- life cycle --------------------------------------------------------
 
@@ -183,7 +185,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         """Log once when the source's data goes and comes back; True if the fix came back."""
         before, self._unavailable = self._unavailable, state.unavailable
         if state.unavailable and not before:
-            LOGGER.warning(
+            LOGGER.info(
                 "%s: source data unavailable (%s)",
                 self.config_entry.title,
                 ", ".join(sorted(state.unavailable)),

@@ -42,6 +42,7 @@ class CarBridgeEntity(CoordinatorEntity[CarBridgeCoordinator]):
         entry = coordinator.config_entry
         vehicle_id = entry.unique_id or entry.entry_id
         self._attr_unique_id = f"{vehicle_id}_{description.key}"
+        coordinator.entity_unique_ids.add(self._attr_unique_id)
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, vehicle_id)})
         self._shown: Hashable = None
 

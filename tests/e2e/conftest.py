@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 import json
 import os
@@ -155,12 +156,14 @@ def _onboard(url: str) -> tuple[str, str, str]:
     return token, username, password
 
 
-@pytest.fixture(scope="session")
-def hass_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hass]:
-    """A real hass with the demo home of script/develop and Car Bridge, onboarded."""
-    config_dir = tmp_path_factory.mktemp("hass_config")
+@contextmanager
+def running_hass(config_dir: Path, extra: str = "", artifacts: str = "") -> Iterator[Hass]:
+    """Run a real hass with the demo home, Car Bridge and ``extra`` configuration, onboarded.
+
+    Its logs are copied to tests/e2e/artifacts, prefixed with ``artifacts``.
+    """
     port = free_port()
-    (config_dir / "configuration.yaml").write_text(configuration(port))
+    (config_dir / "configuration.yaml").write_text(configuration(port, extra))
     for name, empty in (("automations.yaml", "[]"), ("scripts.yaml", "{}"), ("scenes.yaml", "[]")):
         (config_dir / name).write_text(empty + "\n")
     # As script/develop does: the location step is done by configuration.yaml.
@@ -201,11 +204,18 @@ def hass_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hass]:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         log.close()
-        artifacts = ROOT / "tests" / "e2e" / "artifacts"
-        artifacts.mkdir(parents=True, exist_ok=True)
+        out = ROOT / "tests" / "e2e" / "artifacts"
+        out.mkdir(parents=True, exist_ok=True)
         for name in ("home-assistant.log", "stdout.log"):
             if (config_dir / name).exists():
-                shutil.copyfile(config_dir / name, artifacts / name)
+                shutil.copyfile(config_dir / name, out / f"{artifacts}{name}")
+
+
+@pytest.fixture(scope="session")
+def hass_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hass]:
+    """A real hass with the demo home of script/develop and Car Bridge, onboarded."""
+    with running_hass(tmp_path_factory.mktemp("hass_config")) as hass:
+        yield hass
 
 
 @pytest.fixture(scope="session")
