@@ -403,7 +403,10 @@ async def bench_fair(hass: HomeAssistant, rec: Recorder) -> dict[str, Any]:
     await add_mirror(hass, "Fairshared", shared)
     await add_mirror(hass, "Faircb", alone_cb)
     events: list[str] = []
-    hass.bus.async_listen("car_bridge_event", lambda e: events.append(e.data["type"]))
+    hass.bus.async_listen(
+        "car_bridge_event",
+        lambda e: events.append(e.data["type"]) if e.data["vehicle"] == "Fairshared" else None,
+    )
     clock = T0.timestamp() + 86_400  # after the other sections' simulated time
 
     def write(entity_id: str, p: Position, at: float) -> None:

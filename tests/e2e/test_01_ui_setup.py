@@ -104,3 +104,20 @@ def test_add_car_bridge_in_the_ui(hass_server: Hass, page: Page) -> None:
         expect(page.get_by_text(name, exact=True).first).to_be_visible()
     page.wait_for_timeout(1000)
     page.screenshot(path=str(DOCS / "device_page.png"), full_page=True)
+
+
+def test_mirror_step_in_the_ui(hass_server: Hass, page: Page) -> None:
+    """The mirror source's form, with its filtered entity pickers (screenshot for the README)."""
+    DOCS.mkdir(exist_ok=True)
+    log_in(page, hass_server)
+    page.goto(f"{hass_server.url}/config/integrations/dashboard")
+    confirm_http_settings(page)
+    page.get_by_role("button", name=re.compile("Add integration", re.I)).click()
+    page.get_by_placeholder(re.compile("Search", re.I)).last.fill("Car Bridge")
+    page.get_by_text("Car Bridge", exact=True).last.click()
+    page.get_by_text(re.compile("Use entities you already have")).click()
+    expect(page.get_by_text("Destination script").first).to_be_visible()
+    for field in ("Location", "Battery level", "Charging state", "Lock"):
+        expect(page.get_by_text(field, exact=True).first).to_be_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(DOCS / "mirror_step.png"))
