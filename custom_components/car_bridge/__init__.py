@@ -83,6 +83,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
 
     zone_entity_id = home_zone_entity(entry)
     home = zone_home(hass, zone_entity_id)
+    zone_exists = home is not None
     if home is not None:
         ir.async_delete_issue(hass, DOMAIN, zone_issue_id(entry.entry_id))
     else:
@@ -115,6 +116,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         except KeyError, TypeError, ValueError:
             saved.discard("approach")
     saved.warn(entry.title)
+    if not zone_exists:
+        engine.set_home(None)  # nothing is home while the zone is deleted
 
     coordinator = CarBridgeCoordinator(
         hass,

@@ -106,11 +106,15 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         watch.listener = self._sync_triggers
         self._sync_triggers()
         state = self.source.state
-        # The first fix initialises (or confirms a restored) engine: a start is
-        # never an arrival or a departure, so its events are dropped.
-        self._feed(state)
+        # A fresh engine starts silently on its first usable fix; a restored
+        # one takes the current state as its next fix, so a restart fires
+        # exactly what the drive itself would have fired.
+        restored = self.engine.state is not None
+        events = self._feed(state)
         self._note_availability(state)
         self.data = CarSnapshot(state, self.engine.state)
+        if restored:
+            self._fire(events)
         if self.engine.state is not None:
             for watcher in watch.eta:
                 watcher.update(self.engine.state)
@@ -173,11 +177,14 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         position: Position | None = state.position
         if position is None:
             return []
-        # An unknown accuracy is taken at its word: the fix is where it says.
+        # The engine treats a missing (or 0) accuracy as unknown, not perfect,
+        # and uses the reported speed and heading when there are any.
         fix = Fix(
             latitude=position.latitude,
             longitude=position.longitude,
-            accuracy=position.accuracy or 0.0,
+            accuracy=position.accuracy,
+            speed=position.speed,
+            heading=position.heading,
         )
         return self.engine.update(fix, state.timestamp)
 
@@ -204,6 +211,12 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         approach = self.engine.state
         self.async_set_updated_data(CarSnapshot(state, approach))
         self._store.async_schedule_save(self._save_data)
+        self._fire(events)
+        if self._watch is not None and approach is not None:
+            for watcher in list(self._watch.eta):
+                watcher.update(approach)
+
+    def _fire(self, events: list[ApproachEvent]) -> None:
         name = self.config_entry.title
         for event in events:
             data: dict[str, Any] = {
@@ -216,9 +229,6 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
                 data["threshold_km"] = event.threshold_km
             LOGGER.debug("%s: %s", name, data)
             self.hass.bus.async_fire(EVENT_CAR_BRIDGE, data)
-        if self._watch is not None and approach is not None:
-            for watcher in list(self._watch.eta):
-                watcher.update(approach)
 
     @callback
     def _sync_triggers(self) -> None:
@@ -244,20 +254,22 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         home = zone_home(self.hass, self.zone_entity_id)
         if home is None:
             LOGGER.warning(
-                "%s: home zone %s was removed; using its last known location",
+                "%s: home zone %s was removed; nothing counts as home until it is back",
                 self.config_entry.title,
                 self.zone_entity_id,
             )
             create_zone_issue(self.hass, self.config_entry, self.zone_entity_id)
+            self.set_home(None)
             return
         ir.async_delete_issue(self.hass, DOMAIN, zone_issue_id(self.config_entry.entry_id))
         self.set_home(home)
 
     @callback
-    def set_home(self, home: Home) -> None:
-        """Measure against a new home."""
+    def set_home(self, home: Home | None) -> None:
+        """Measure against a new home; None while the home zone is deleted."""
         self.engine.set_home(home)
-        self.source.set_home(home.latitude, home.longitude, home.radius)
+        if home is not None:
+            self.source.set_home(home.latitude, home.longitude, home.radius)
         self.async_set_updated_data(CarSnapshot(self.source.state, self.engine.state))
 
     # -- commands ----------------------------------------------------------

@@ -1,12 +1,16 @@
 """Location of a Car Bridge vehicle.
 
-The tracker reports the approach engine's filtered position, so its own
-home/not_home state does not flap at the zone border however noisy the GPS.
+The tracker reports the approach engine's filtered position, and its zones
+follow the engine's one decision about home: the home zone is listed exactly
+when the engine says the vehicle is home, so ``home``/``not_home``,
+``binary_sensor.<name>_at_home``, direction ``arrived`` and a distance of 0
+always agree. Other zones come from Home Assistant's zone logic.
 """
 
 from __future__ import annotations
 
 from homeassistant.components.device_tracker import SourceType, TrackerEntity
+from homeassistant.components.zone import async_in_zones
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -38,10 +42,31 @@ class CarBridgeTracker(CarBridgeEntity, TrackerEntity):
 
     _attr_source_type = SourceType.GPS
 
-    def shown(self) -> tuple[float, float, float] | None:
-        """Return the filtered fix."""
+    def shown(self) -> tuple[float, float, float, bool] | None:
+        """Return the filtered fix and the at-home decision the zones follow."""
         a = self.snapshot.approach
-        return None if a is None else (a.latitude, a.longitude, a.accuracy)
+        return None if a is None else (a.latitude, a.longitude, a.accuracy, a.at_home)
+
+    @property
+    def in_zones(self) -> list[str] | None:
+        """Return the zones the vehicle is in, with home as the engine decides."""
+        approach = self.snapshot.approach
+        if approach is None:
+            return None
+        home = self.coordinator.zone_entity_id
+        _, found = async_in_zones(
+            self.hass, approach.latitude, approach.longitude, approach.accuracy
+        )
+        # Zones larger than home may contain it; smaller ones would outrank it.
+        home_radius = self.coordinator.engine.home.radius
+        others = [z for z in found if z != home]
+        if approach.at_home:
+            return [home, *(z for z in others if self._radius(z) >= home_radius)]
+        return others
+
+    def _radius(self, zone_entity_id: str) -> float:
+        state = self.hass.states.get(zone_entity_id)
+        return float(state.attributes.get("radius", 0.0)) if state else 0.0
 
     @property
     def latitude(self) -> float | None:

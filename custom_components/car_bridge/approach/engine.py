@@ -1,33 +1,78 @@
-"""The home-approach engine: noisy fixes in, jitter-proof conclusions out.
+"""The home-approach engine: real-world fixes in, one trustworthy answer out.
 
 Out come the filtered distance, direction, time to home, at-home and crossing
 events.
 
-Pure Python, no Home Assistant imports. The engine keeps one *filtered*
-position that moves only on significant movement, and derives everything else
-from it, so a parked car's outputs stay still however noisy its GPS is.
+Pure Python, no Home Assistant imports. Every fix first passes a plausibility
+gate (finite, in range, newer than the last, accurate enough, reachable at a
+car's speed); a jump no car can make is held back until the fixes after it
+confirm it. Accepted fixes then serve two purposes:
+
+* **decisions** (crossings, arrival, departure) are taken on each accepted fix
+  with its accuracy circle while the car is under way, so they fire as soon
+  as the evidence is sure, and on the running mean of its fixes while it
+  stands still, so noise cannot carry it across an edge;
+* **what is shown** (position, distance, direction) comes from a *filtered*
+  position that moves only on significant movement or on a decision, so a
+  parked car's outputs stay still however noisy its GPS is.
+
+The at-home decision is the only definition of home: distance 0 and direction
+``arrived`` follow from it, and so does the device tracker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 import math
 from typing import Any, Protocol
 
-from .geo import ellipsoid_distance, local_offset_m
+from .geo import bearing_deg, ellipsoid_distance, local_offset_m
 
 DEFAULT_HYSTERESIS_M = 200.0
 DEFAULT_MAX_ACCURACY_M = 200.0
 DEFAULT_THRESHOLDS_KM = (5.0, 1.0)
 #: Without significant movement for this long a vehicle counts as stationary.
 STATIONARY_AFTER_S = 180.0
-#: Weight of the newest closing speed in the smoothed one.
-CLOSING_SPEED_ALPHA = 0.4
+#: Time constant of the smoothed closing speed behind time to home.
+ETA_TIME_CONSTANT_S = 240.0
+#: Time to home is estimated once this much travel time (s) is averaged: less
+#: with a reported speed than with noisy position differences alone.
+MIN_ETA_EVIDENCE_S = 20.0
+MIN_ETA_EVIDENCE_NO_SPEED_S = 30.0
 #: Below this closing speed (m/s) no time to home is estimated.
 MIN_CLOSING_SPEED = 0.5
+#: Accuracy assumed for a fix that reports none (or 0, which several car
+#: integrations send for "unknown").
+UNKNOWN_ACCURACY_M = 50.0
+#: No car moves faster than this (m/s); a fix implying more is held back.
+MAX_SPEED_MPS = 70.0
+#: Slack on top of both accuracies before a jump counts as impossible.
+JUMP_MARGIN_M = 25.0
+#: How many held-back fixes wait for confirmation at most.
+MAX_PENDING = 2
+#: A vehicle reporting at most this speed (km/h) counts as stopped.
+STOPPED_KMH = 5.0
+#: Without a reported speed, this long in one place counts as stopped.
+DWELL_S = 30.0
+#: A car standing still averages its fixes: from this many on, the mean
+#: position decides arrival, with a margin of two accuracies over sqrt(n)
+#: (about three standard errors), but never less than a third of the accuracy
+#: (real GPS errors are correlated). A fix farther than STILL_RADIUS accuracies
+#: from the mean starts a new average (the car moved).
+STILL_MIN_FIXES = 10
+STILL_MAX_GAIN = 3.0
+STILL_RADIUS = 3.0
+#: The distance shown when not home is at least this (m), so 0 means home.
+MIN_AWAY_DISTANCE_M = 10.0
+#: This many fixes in a row, each newer than the one before but all older than
+#: the last fix seen, mean the clock was set back (a Raspberry Pi without a
+#: real-time clock), not late delivery: the engine then adopts the new clock.
+CLOCK_RESET_FIXES = 3
+#: Version of :meth:`ApproachEngine.as_dict` output.
+SAVE_VERSION = 1
 
 
 class Direction(StrEnum):
@@ -58,7 +103,11 @@ class Home:
 
 
 class FixLike(Protocol):
-    """The part of a GPS fix the engine reads."""
+    """The part of a GPS fix the engine reads.
+
+    Sources may also offer ``speed`` (km/h) and ``heading`` (degrees); the
+    engine reads them when present and not None.
+    """
 
     @property
     def latitude(self) -> float:
@@ -69,17 +118,56 @@ class FixLike(Protocol):
         """Longitude in degrees."""
 
     @property
-    def accuracy(self) -> float:
-        """Accuracy radius in metres."""
+    def accuracy(self) -> float | None:
+        """Accuracy radius in metres; None or 0 when unknown."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Fix:
-    """A GPS fix as the engine stores it."""
+    """A GPS fix as a caller may hand it to the engine."""
+
+    latitude: float
+    longitude: float
+    accuracy: float | None = None
+    speed: float | None = None  # km/h
+    heading: float | None = None  # degrees
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Sample:
+    """A fix that passed the sanity checks, with its time and usable accuracy."""
 
     latitude: float
     longitude: float
     accuracy: float
+    speed: float | None
+    heading: float | None
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Still:
+    """The running mean of the fixes of a car standing still."""
+
+    count: int
+    latitude: float
+    longitude: float
+    accuracy: float
+    since: datetime
+
+    def add(self, sample: _Sample) -> _Still:
+        n = self.count + 1
+        return replace(
+            self,
+            count=n,
+            latitude=self.latitude + (sample.latitude - self.latitude) / n,
+            longitude=self.longitude + (sample.longitude - self.longitude) / n,
+            accuracy=self.accuracy + (sample.accuracy - self.accuracy) / n,
+        )
+
+    @property
+    def effective_accuracy(self) -> float:
+        return max(2 * self.accuracy / math.sqrt(self.count), self.accuracy / STILL_MAX_GAIN)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,13 +201,18 @@ class ApproachConfig:
     max_accuracy_m: float = DEFAULT_MAX_ACCURACY_M
 
 
+class MalformedStateError(ValueError):
+    """Saved engine state that cannot be trusted."""
+
+
 class _Crossing:
     """Approaching/leaving state for one threshold, armed with hysteresis.
 
-    ``approaching`` fires when the distance falls to or below the threshold and
-    re-arms only once it exceeds threshold + hysteresis; ``leaving`` fires when
-    it rises above the threshold and re-arms only once it falls to
-    threshold - hysteresis (or home, for thresholds inside the hysteresis).
+    ``approaching`` fires once the whole accuracy circle is within the
+    threshold while the vehicle is under way (a car parked on the ring has not
+    crossed it, however its fixes scatter) and re-arms only once it lies wholly beyond threshold +
+    hysteresis; ``leaving`` mirrors it (re-arming at threshold - hysteresis,
+    or home, for thresholds inside the hysteresis).
     """
 
     __slots__ = ("approach_armed", "leave_armed", "threshold_m")
@@ -129,18 +222,21 @@ class _Crossing:
         self.approach_armed = distance_m > threshold_m
         self.leave_armed = not self.approach_armed
 
-    def update(self, distance_m: float, hysteresis_m: float) -> EventType | None:
+    def update(
+        self, distance_m: float, accuracy: float, hysteresis_m: float, *, under_way: bool
+    ) -> EventType | None:
         t = self.threshold_m
+        near, far = distance_m + accuracy, distance_m - accuracy
         event: EventType | None = None
-        if self.approach_armed and distance_m <= t:
+        if self.approach_armed and near <= t and under_way:
             self.approach_armed = False
             event = EventType.APPROACHING
-        elif not self.approach_armed and distance_m > t + hysteresis_m:
+        elif not self.approach_armed and far > t + hysteresis_m:
             self.approach_armed = True
-        if self.leave_armed and distance_m > t:
+        if self.leave_armed and far > t and under_way:
             self.leave_armed = False
             event = EventType.LEAVING
-        elif not self.leave_armed and distance_m <= max(0.0, t - hysteresis_m):
+        elif not self.leave_armed and near <= max(0.0, t - hysteresis_m):
             self.leave_armed = True
         return event
 
@@ -150,18 +246,46 @@ def normalize_km(value: float) -> float:
     return round(float(value), 3)
 
 
+def _event_order(event: ApproachEvent) -> tuple[int, float]:
+    """Order events as a drive meets them: departure, leaving, approaching, arrival."""
+    threshold = event.threshold_km or 0.0
+    match event.type:
+        case EventType.LEFT_HOME:
+            return (0, 0.0)
+        case EventType.LEAVING:
+            return (1, threshold)
+        case EventType.APPROACHING:
+            return (2, -threshold)
+        case _:
+            return (3, 0.0)
+
+
 class ApproachEngine:
-    """Turns a stream of fixes into jitter-proof approach information."""
+    """Turns a stream of fixes into jitter-proof, glitch-proof approach information."""
 
     def __init__(self, config: ApproachConfig, home: Home) -> None:
-        """Create an engine; the first fix initialises it without events."""
+        """Create an engine; the first usable fix initialises it without events."""
         self.config = config
         self._home = home
+        #: False while the home zone is deleted: distances still refer to its
+        #: last known place, but nothing is home.
+        self._home_exists = True
+        self._centre_memo: dict[tuple[float, float, float, float], float] = {}
+        self._extra: frozenset[float] = frozenset()
+        self._reset()
+
+    def _reset(self) -> None:
         self._state: ApproachState | None = None
         self._last_move: datetime | None = None
-        self._closing_speed: float | None = None
+        self._last_time: datetime | None = None
+        self._last: _Sample | None = None
+        self._pending: list[_Sample] = []
         self._crossings: dict[float, _Crossing] = {}
-        self._extra: frozenset[float] = frozenset()
+        self._saved_arms: dict[float, tuple[bool, bool]] = {}
+        self._speed_sum = 0.0
+        self._speed_weight = 0.0
+        self._still: _Still | None = None
+        self._older_run: list[datetime] = []
 
     # -- configuration -----------------------------------------------------
 
@@ -175,15 +299,25 @@ class ApproachEngine:
         """Return every threshold crossings are tracked for."""
         return sorted(self._crossings)
 
-    def set_home(self, home: Home) -> None:
-        """Measure against a new home; re-initialises silently."""
-        if home == self._home:
+    def set_home(self, home: Home | None) -> None:
+        """Measure against a new home (None: it was deleted); fire nothing.
+
+        Everything is re-evaluated at once from the last accepted fix, so the
+        at-home decision, distance and direction follow the zone immediately.
+        """
+        exists = home is not None
+        if (home is None or home == self._home) and exists == self._home_exists:
             return
-        self._home = home
-        if self._state is not None:
-            s = self._state
-            self._state = None
-            self._initialise(Fix(latitude=s.latitude, longitude=s.longitude, accuracy=s.accuracy))
+        if home is not None:
+            self._home = home
+        self._home_exists = exists
+        last = self._last
+        if self._state is None or last is None:
+            return
+        self._pending = []
+        self._crossings = {}
+        self._saved_arms = {}
+        self._initialise(last, direction=Direction.STATIONARY)
 
     def set_extra_thresholds(self, thresholds_km: Iterable[float]) -> None:
         """Track crossings for these thresholds as well as the configured ones."""
@@ -197,122 +331,339 @@ class ApproachEngine:
                 del self._crossings[km]
         if self._state is None:
             return
+        distance = self._state.distance_m
         for km in wanted - self._crossings.keys():
-            self._crossings[km] = _Crossing(km * 1000, self._state.distance_m)
+            crossing = self._crossings[km] = _Crossing(km * 1000, distance)
+            if (arms := self._saved_arms.get(km)) is not None:
+                crossing.approach_armed, crossing.leave_armed = arms
 
     # -- state -------------------------------------------------------------
 
     @property
     def state(self) -> ApproachState | None:
-        """Return the current conclusions, or None before the first fix."""
+        """Return the current conclusions, or None before the first usable fix."""
         return self._state
 
-    def as_dict(self) -> dict[str, Any] | None:
-        """Return what must be saved so a restart is neither arrival nor departure."""
-        if self._state is None:
-            return None
-        s = self._state
-        return {
-            "latitude": s.latitude,
-            "longitude": s.longitude,
-            "accuracy": s.accuracy,
-            "at_home": s.at_home,
-        }
+    # -- geometry ------------------------------------------------------------
 
-    def restore(self, data: dict[str, Any]) -> None:
-        """Resume from :meth:`as_dict` output without emitting events."""
-        fix = Fix(
-            latitude=float(data["latitude"]),
-            longitude=float(data["longitude"]),
-            accuracy=float(data["accuracy"]),
-        )
-        self._initialise(fix, at_home=bool(data["at_home"]))
-
-    def _distance_m(self, lat: float, lon: float) -> float:
+    def _centre_m(self, lat: float, lon: float) -> float:
+        # A fix is measured several times (decision, display, speed): memoise
+        # the few most recent, keyed with the home they were measured from.
         h = self._home
-        return max(0.0, ellipsoid_distance(lat, lon, h.latitude, h.longitude) - h.radius)
+        key = (lat, lon, h.latitude, h.longitude)
+        if (distance := self._centre_memo.get(key)) is None:
+            if len(self._centre_memo) >= 8:
+                self._centre_memo.clear()
+            distance = self._centre_memo[key] = ellipsoid_distance(
+                lat, lon, h.latitude, h.longitude
+            )
+        return distance
 
-    def _initialise(self, fix: FixLike, at_home: bool | None = None) -> None:
-        distance = self._distance_m(fix.latitude, fix.longitude)
-        if at_home is None:
-            at_home = distance == 0.0
-        elif at_home and distance > self.config.hysteresis_m:
-            at_home = False
-        self._state = ApproachState(
-            latitude=fix.latitude,
-            longitude=fix.longitude,
-            accuracy=fix.accuracy,
-            distance_m=distance,
-            direction=Direction.ARRIVED if at_home else Direction.STATIONARY,
-            time_to_home_min=None,
-            at_home=at_home,
+    def _shown_distance(self, lat: float, lon: float, at_home: bool) -> float:
+        """Distance to the zone edge as shown: 0 exactly when home."""
+        if at_home:
+            return 0.0
+        edge = self._centre_m(lat, lon) - self._home.radius
+        return max(MIN_AWAY_DISTANCE_M, edge)
+
+    # -- the plausibility gate --------------------------------------------
+
+    def _sample(self, fix: FixLike, now: datetime) -> _Sample | None:
+        """Return the fix as a sample, or None if it is not a usable position."""
+        try:
+            lat, lon = float(fix.latitude), float(fix.longitude)
+            raw_accuracy = fix.accuracy
+            accuracy = None if raw_accuracy is None else float(raw_accuracy)
+        except TypeError, ValueError:
+            return None
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return None
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or (lat == 0.0 and lon == 0.0):
+            return None
+        if accuracy is not None and (math.isnan(accuracy) or accuracy < 0):
+            return None
+        if accuracy is None or accuracy == 0.0:
+            accuracy = UNKNOWN_ACCURACY_M
+        return _Sample(
+            latitude=lat,
+            longitude=lon,
+            accuracy=accuracy,
+            speed=_optional_finite(getattr(fix, "speed", None), 0.0, 1000.0),
+            heading=_optional_finite(getattr(fix, "heading", None), -360.0, 720.0),
+            time=now,
         )
-        self._closing_speed = None
-        self._crossings = {}
-        self._sync_crossings()
+
+    def _reachable(self, frm: _Sample, to: _Sample) -> bool:
+        """Return whether a car could have moved between two samples."""
+        elapsed = (to.time - frm.time).total_seconds()
+        north, east = local_offset_m(frm.latitude, frm.longitude, to.latitude, to.longitude)
+        allowed = MAX_SPEED_MPS * elapsed + frm.accuracy + to.accuracy + JUMP_MARGIN_M
+        return math.hypot(north, east) <= allowed
 
     # -- the hot path ------------------------------------------------------
 
     def update(self, fix: FixLike, now: datetime) -> list[ApproachEvent]:
-        """Feed one fix; return the events it causes (usually none)."""
-        if fix.accuracy > self.config.max_accuracy_m:
-            return self._maybe_stationary(now)
-        prev = self._state
-        if prev is None:
-            self._initialise(fix)
-            self._last_move = now
+        """Feed one fix taken at ``now``; return the events it causes (usually none)."""
+        sample = self._sample(fix, now)
+        if sample is not None and self._last_time is not None and now <= self._last_time:
+            self._clock_set_back(now)
+        # Unusable, out of order (or delivered twice), or too inaccurate: ignored.
+        if sample is not None and (self._last_time is None or now > self._last_time):
+            self._last_time = now
+            self._older_run = []
+            if sample.accuracy <= self.config.max_accuracy_m:
+                return self._admit(sample)
+        return self._maybe_stationary(now)
+
+    def _clock_set_back(self, now: datetime) -> None:
+        """Count old fixes; after a steady run of them, move every stored time back."""
+        run = self._older_run
+        self._older_run = [*run, now] if run and now > run[-1] else [now]
+        if len(self._older_run) < CLOCK_RESET_FIXES or self._last_time is None:
+            return
+        delta = now - self._last_time - timedelta(seconds=1)
+        self._last_time += delta
+        if self._last_move is not None:
+            self._last_move += delta
+        if self._still is not None:
+            self._still = replace(self._still, since=self._still.since + delta)
+        if self._last is not None:
+            self._last = replace(self._last, time=self._last.time + delta)
+        self._pending = [replace(p, time=p.time + delta) for p in self._pending]
+
+    def _admit(self, sample: _Sample) -> list[ApproachEvent]:
+        """Accept a usable fix, or hold it back if no car could have got there."""
+        if self._state is None or self._last is None:
+            self._initialise(sample)
             return []
-        north, east = local_offset_m(prev.latitude, prev.longitude, fix.latitude, fix.longitude)
-        moved = math.hypot(north, east) > max(self.config.hysteresis_m, fix.accuracy)
-        if not moved and not (not prev.at_home and self._surely_inside(fix)):
-            return self._maybe_stationary(now)
-        return self._accept(prev, fix, now)
+        if self._reachable(self._last, sample):
+            self._pending = []
+            return self._accept(sample)
+        for pending in reversed(self._pending):
+            if self._reachable(pending, sample):
+                # The fix after the jump confirms it: the car really is there.
+                self._pending = []
+                return self._accept(pending) + self._accept(sample)
+        self._pending = [*self._pending, sample][-MAX_PENDING:]
+        return self._maybe_stationary(sample.time)
 
-    def _surely_inside(self, fix: FixLike) -> bool:
-        """Return whether a fix lies inside the home zone by more than its accuracy."""
-        h = self._home
-        north, east = local_offset_m(h.latitude, h.longitude, fix.latitude, fix.longitude)
-        return math.hypot(north, east) <= h.radius - fix.accuracy
+    def _initialise(self, sample: _Sample, direction: Direction | None = None) -> None:
+        """Start (or restart after a zone change) from one sample, firing nothing."""
+        home = self._home
+        # Without history the best guess: home if the accuracy circle touches the zone.
+        at_home = self._home_exists and self._centre_m(sample.latitude, sample.longitude) <= (
+            home.radius + sample.accuracy
+        )
+        self._state = ApproachState(
+            latitude=sample.latitude,
+            longitude=sample.longitude,
+            accuracy=sample.accuracy,
+            distance_m=self._shown_distance(sample.latitude, sample.longitude, at_home),
+            direction=Direction.ARRIVED if at_home else (direction or Direction.STATIONARY),
+            time_to_home_min=None,
+            at_home=at_home,
+        )
+        self._last = sample
+        self._last_move = sample.time
+        self._still = None
+        self._speed_sum = self._speed_weight = 0.0
+        self._crossings = {}
+        self._sync_crossings()
 
-    def _at_home(self, was_home: bool, distance: float, events: list[ApproachEvent]) -> bool:
-        """Enter home at distance 0; leave only beyond the hysteresis."""
-        if not was_home and distance == 0.0:
-            events.append(ApproachEvent(type=EventType.ARRIVED_HOME, distance_km=0.0))
-            return True
-        if was_home and distance > self.config.hysteresis_m:
-            events.append(
-                ApproachEvent(type=EventType.LEFT_HOME, distance_km=round(distance / 1000, 3))
+    def _update_still(self, sample: _Sample) -> _Still | None:
+        """Average the fixes of a car standing still; return the average if it is stopped."""
+        still = self._still
+        if sample.speed is not None and sample.speed > STOPPED_KMH:
+            self._still = None
+            return None
+        if still is not None:
+            north, east = local_offset_m(
+                still.latitude, still.longitude, sample.latitude, sample.longitude
             )
-            return False
-        return was_home
+            if math.hypot(north, east) <= STILL_RADIUS * max(still.accuracy, sample.accuracy):
+                still = self._still = still.add(sample)
+            else:
+                still = None
+        if still is None:
+            self._still = _Still(
+                count=1,
+                latitude=sample.latitude,
+                longitude=sample.longitude,
+                accuracy=sample.accuracy,
+                since=sample.time,
+            )
+            return None
+        # Without a reported speed, standing still is judged by time.
+        stopped = sample.speed is not None or (sample.time - still.since).total_seconds() >= DWELL_S
+        return still if stopped and still.count >= STILL_MIN_FIXES else None
 
-    def _direction(self, at_home: bool, delta: float) -> Direction:
-        # Moves are at least a hysteresis long, so a quarter of one separates a
-        # real approach from a move along a circle around home.
-        tolerance = self.config.hysteresis_m / 4
+    def _home_decision(
+        self, was_home: bool, sample: _Sample, still: _Still | None, *, under_way: bool
+    ) -> bool:
+        """Arrive on sure evidence; leave only well beyond the hysteresis."""
+        centre = self._centre_m(sample.latitude, sample.longitude)
+        radius = self._home.radius
+        if not self._home_exists:
+            return False
+        if was_home:
+            return centre - radius - sample.accuracy <= self.config.hysteresis_m
+        # A car under way is home once one fix's accuracy circle lies inside.
+        if under_way and centre <= radius - sample.accuracy:
+            return True
+        if still is None:
+            return False
+        # A car standing still is judged by the mean of its fixes, which noise
+        # cannot carry across the edge: home when that mean is surely inside,
+        # or, for a zone smaller than the GPS accuracy, when the zone centre
+        # lies within its accuracy.
+        mean_centre = self._centre_m(still.latitude, still.longitude)
+        return mean_centre <= max(radius - still.effective_accuracy, still.accuracy)
+
+    def _accept(self, sample: _Sample) -> list[ApproachEvent]:
+        prev = self._state
+        last = self._last
+        assert prev is not None
+        assert last is not None
+        now = sample.time
+        elapsed = (now - last.time).total_seconds()
+        self._last = sample
+        events: list[ApproachEvent] = []
+        still = self._update_still(sample)
+        # A move counts from the anchor, or, for a car standing still, from the
+        # mean of its fixes, so that no pair of outliers makes a movement.
+        ref_lat, ref_lon = prev.latitude, prev.longitude
+        if self._still is not None and self._still.count >= STILL_MIN_FIXES:
+            ref_lat, ref_lon = self._still.latitude, self._still.longitude
+        north, east = local_offset_m(ref_lat, ref_lon, sample.latitude, sample.longitude)
+        significant = math.hypot(north, east) > max(self.config.hysteresis_m, sample.accuracy)
+        under_way = (
+            significant
+            or (sample.speed is not None and sample.speed > STOPPED_KMH)
+            or prev.direction in (Direction.TOWARDS, Direction.AWAY_FROM)
+        )
+        at_home = self._home_decision(prev.at_home, sample, still, under_way=under_way)
+        raw_distance = max(
+            0.0, self._centre_m(sample.latitude, sample.longitude) - self._home.radius
+        )
+        if at_home != prev.at_home:
+            under_way = True
+            kind = EventType.ARRIVED_HOME if at_home else EventType.LEFT_HOME
+            events.append(
+                ApproachEvent(
+                    type=kind, distance_km=0.0 if at_home else round(raw_distance / 1000, 3)
+                )
+            )
+        if at_home:
+            decision_distance, decision_accuracy = 0.0, 0.0
+        else:
+            decision_distance, decision_accuracy = raw_distance, sample.accuracy
+        distance_km = round(decision_distance / 1000, 3)
+        for km, crossing in self._crossings.items():
+            crossed = crossing.update(
+                decision_distance,
+                decision_accuracy,
+                self.config.hysteresis_m,
+                under_way=under_way,
+            )
+            if crossed is not None:
+                events.append(
+                    ApproachEvent(
+                        type=crossed,
+                        distance_km=distance_km,
+                        threshold_km=km,
+                    )
+                )
+        events.sort(key=_event_order)
+
+        # Where a car stops is worth showing exactly, not up to a hysteresis back.
+        just_stopped = (
+            sample.speed is not None
+            and sample.speed <= STOPPED_KMH
+            and last.speed is not None
+            and last.speed > STOPPED_KMH
+        )
+        if significant or events or just_stopped:
+            self._saved_arms = {}  # restored arms are history once the car moved
+            shown = self._shown_distance(sample.latitude, sample.longitude, at_home)
+            direction = self._direction(prev, at_home, shown, significant=significant)
+            self._last_move = now
+            state = ApproachState(
+                latitude=sample.latitude,
+                longitude=sample.longitude,
+                accuracy=sample.accuracy,
+                distance_m=shown,
+                direction=direction,
+                time_to_home_min=prev.time_to_home_min,
+                at_home=at_home,
+            )
+        else:
+            state = prev
+        state = self._with_time_to_home(state, sample, last, elapsed)
+        self._state = state
+        self._maybe_stationary(now)
+        return events
+
+    def _direction(
+        self, prev: ApproachState, at_home: bool, shown: float, *, significant: bool
+    ) -> Direction:
         if at_home:
             return Direction.ARRIVED
+        if prev.at_home:
+            return Direction.AWAY_FROM
+        if not significant:
+            return prev.direction  # a decision moved the position a little
+        # Moves are at least a hysteresis long, so a quarter of one separates a
+        # real approach from a move along a circle around home.
+        delta = shown - prev.distance_m
+        tolerance = self.config.hysteresis_m / 4
         if delta < -tolerance:
             return Direction.TOWARDS
         if delta > tolerance:
             return Direction.AWAY_FROM
         return Direction.STATIONARY
 
-    def _time_to_home(
-        self, direction: Direction, distance: float, previous: float, elapsed: float
-    ) -> int | None:
-        """Return whole minutes from a smoothed closing speed, towards home only."""
-        if direction is not Direction.TOWARDS or elapsed <= 0:
-            self._closing_speed = None
-            return None
-        speed = (previous - distance) / elapsed
-        if self._closing_speed is None:
-            self._closing_speed = speed
+    def _with_time_to_home(
+        self, state: ApproachState, sample: _Sample, last: _Sample, elapsed: float
+    ) -> ApproachState:
+        """Update the smoothed closing speed and derive the time to home from it.
+
+        The closing speed is the reported speed projected on the bearing to
+        home when the source reports speed and heading, otherwise the change
+        in distance since the previous fix. It is averaged over time with a
+        time constant of a few minutes, so stops at lights count and noise
+        does not; samples count only while the vehicle is under way.
+        """
+        if state.direction not in (Direction.TOWARDS, Direction.AWAY_FROM) or elapsed <= 0:
+            self._speed_sum = self._speed_weight = 0.0
+            if state.time_to_home_min is None:
+                return state
+            return replace(state, time_to_home_min=None)
+        home = self._home
+        reported = sample.speed is not None and sample.heading is not None
+        if reported:
+            assert sample.speed is not None
+            assert sample.heading is not None
+            to_home = bearing_deg(sample.latitude, sample.longitude, home.latitude, home.longitude)
+            closing = sample.speed / 3.6 * math.cos(math.radians(sample.heading - to_home))
         else:
-            self._closing_speed += CLOSING_SPEED_ALPHA * (speed - self._closing_speed)
-        if self._closing_speed < MIN_CLOSING_SPEED:
-            return None
-        return round(distance / self._closing_speed / 60)
+            before = self._centre_m(last.latitude, last.longitude)
+            closing = (before - self._centre_m(sample.latitude, sample.longitude)) / elapsed
+        decay = math.exp(-elapsed / ETA_TIME_CONSTANT_S)
+        self._speed_sum = self._speed_sum * decay + closing * elapsed
+        self._speed_weight = self._speed_weight * decay + elapsed
+        speed = self._speed_sum / self._speed_weight
+        eta: int | None = None
+        if (
+            state.direction is Direction.TOWARDS
+            and self._speed_weight
+            >= (MIN_ETA_EVIDENCE_S if reported else MIN_ETA_EVIDENCE_NO_SPEED_S)
+            and speed >= MIN_CLOSING_SPEED
+        ):
+            remaining = max(0.0, self._centre_m(sample.latitude, sample.longitude) - home.radius)
+            eta = round(remaining / speed / 60)
+        if eta == state.time_to_home_min:
+            return state
+        return replace(state, time_to_home_min=eta)
 
     def _maybe_stationary(self, now: datetime) -> list[ApproachEvent]:
         s = self._state
@@ -322,31 +673,252 @@ class ApproachEngine:
             and self._last_move is not None
             and (now - self._last_move).total_seconds() > STATIONARY_AFTER_S
         ):
-            self._closing_speed = None
-            self._state = replace(s, direction=Direction.STATIONARY, time_to_home_min=None)
+            self._speed_sum = self._speed_weight = 0.0
+            s = replace(s, direction=Direction.STATIONARY, time_to_home_min=None)
+            if (last := self._last) is not None:  # show where it stopped
+                s = replace(
+                    s,
+                    latitude=last.latitude,
+                    longitude=last.longitude,
+                    accuracy=last.accuracy,
+                    distance_m=self._shown_distance(last.latitude, last.longitude, s.at_home),
+                )
+            self._state = s
         return []
 
-    def _accept(self, prev: ApproachState, fix: FixLike, now: datetime) -> list[ApproachEvent]:
-        distance = self._distance_m(fix.latitude, fix.longitude)
-        elapsed = (now - self._last_move).total_seconds() if self._last_move else 0.0
-        self._last_move = now
-        events: list[ApproachEvent] = []
-        at_home = self._at_home(prev.at_home, distance, events)
-        direction = self._direction(at_home, distance - prev.distance_m)
-        eta = self._time_to_home(direction, distance, prev.distance_m, elapsed)
-        for km, crossing in self._crossings.items():
-            kind = crossing.update(distance, self.config.hysteresis_m)
-            if kind is not None:
-                events.append(
-                    ApproachEvent(type=kind, distance_km=round(distance / 1000, 3), threshold_km=km)
-                )
+    # -- saving and restoring ------------------------------------------------
+
+    def as_dict(self) -> dict[str, Any] | None:
+        """Return everything needed to resume as if there had been no restart."""
+        s = self._state
+        if s is None or self._last is None:
+            return None
+        return {
+            "version": SAVE_VERSION,
+            "home": [self._home.latitude, self._home.longitude, self._home.radius],
+            "home_exists": self._home_exists,
+            "state": {
+                "latitude": s.latitude,
+                "longitude": s.longitude,
+                "accuracy": s.accuracy,
+                "direction": s.direction.value,
+                "time_to_home_min": s.time_to_home_min,
+                "at_home": s.at_home,
+            },
+            "last": _sample_to_dict(self._last),
+            "pending": [_sample_to_dict(p) for p in self._pending],
+            "last_time": _time_to_str(self._last_time),
+            "last_move": _time_to_str(self._last_move),
+            "still": None
+            if (still := self._still) is None
+            else [
+                still.count,
+                still.latitude,
+                still.longitude,
+                still.accuracy,
+                still.since.isoformat(),
+            ],
+            "speed": [self._speed_sum, self._speed_weight],
+            "crossings": {
+                str(km): [c.approach_armed, c.leave_armed] for km, c in self._crossings.items()
+            },
+        }
+
+    def restore(self, data: Any) -> None:
+        """Resume from :meth:`as_dict` output without emitting events.
+
+        Every value is checked; anything malformed leaves a fresh engine (that
+        the next usable fix starts silently) and raises :class:`MalformedStateError`.
+        """
+        try:
+            self._restore(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            self._reset()
+            raise MalformedStateError(str(err)) from err
+
+    def _restore(self, data: Any) -> None:
+        if isinstance(data, Mapping) and set(data) == _LEGACY_KEYS:
+            self._restore_legacy(data)
+            return
+        if not isinstance(data, Mapping) or data.get("version") != SAVE_VERSION:
+            raise ValueError("unsupported saved approach state")
+        saved_home = Home(*(_finite(v) for v in _list(data["home"], 3)))
+        home_exists = _bool(data["home_exists"])
+        state = data["state"]
+        if not isinstance(state, Mapping):
+            raise TypeError("state")
+        lat, lon = _latitude(state["latitude"]), _longitude(state["longitude"])
+        accuracy = _finite(state["accuracy"], 0.0)
+        at_home = _bool(state["at_home"])
+        direction = Direction(state["direction"])
+        if at_home != (direction is Direction.ARRIVED):
+            raise ValueError("direction disagrees with at_home")
+        eta = state["time_to_home_min"]
+        if eta is not None and (isinstance(eta, bool) or not isinstance(eta, int) or eta < 0):
+            raise ValueError("time_to_home_min")
+        last = _sample_from_dict(data["last"])
+        pending = [_sample_from_dict(p) for p in _list(data["pending"])][-MAX_PENDING:]
+        last_time = _time_from_str(data["last_time"])
+        last_move = _time_from_str(data["last_move"])
+        still = _still_from_list(data["still"])
+        speed_sum, speed_weight = (_finite(v) for v in _list(data["speed"], 2))
+        if speed_weight < 0:
+            raise ValueError("speed")
+        crossings = data["crossings"]
+        if not isinstance(crossings, Mapping):
+            raise TypeError("crossings")
+        arms = {
+            normalize_km(_finite(km, 0.0)): (_bool(a), _bool(b))
+            for km, (a, b) in ((k, _list(v, 2)) for k, v in crossings.items())
+        }
+        self._reset()
+        current_home, current_exists = self._home, self._home_exists
+        self._home, self._home_exists = saved_home, home_exists
         self._state = ApproachState(
-            latitude=fix.latitude,
-            longitude=fix.longitude,
-            accuracy=fix.accuracy,
-            distance_m=distance,
+            latitude=lat,
+            longitude=lon,
+            accuracy=accuracy,
+            distance_m=self._shown_distance(lat, lon, at_home),
             direction=direction,
-            time_to_home_min=eta,
+            time_to_home_min=eta if direction is Direction.TOWARDS else None,
             at_home=at_home,
         )
-        return events
+        self._last, self._pending = last, pending
+        self._last_time, self._last_move = last_time, last_move
+        self._still = still
+        self._speed_sum, self._speed_weight = speed_sum, speed_weight
+        self._saved_arms = arms
+        self._sync_crossings()
+        # The zone may have changed while Home Assistant was stopped.
+        self.set_home(current_home if current_exists else None)
+
+    def _restore_legacy(self, data: Mapping[str, Any]) -> None:
+        """Resume from the first release's save: a position and whether it was home."""
+        sample = _Sample(
+            latitude=_latitude(data["latitude"]),
+            longitude=_longitude(data["longitude"]),
+            accuracy=_finite(data["accuracy"], 0.0),
+            speed=None,
+            heading=None,
+            time=_LEGACY_TIME,
+        )
+        edge = self._centre_m(sample.latitude, sample.longitude) - self._home.radius
+        # Home as saved, unless that place is beyond leaving distance now.
+        at_home = _bool(data["at_home"]) and edge <= self.config.hysteresis_m
+        self._reset()
+        self._initialise(sample)
+        if self._home_exists and self._state is not None and self._state.at_home != at_home:
+            self._state = replace(
+                self._state,
+                at_home=at_home,
+                direction=Direction.ARRIVED if at_home else Direction.STATIONARY,
+                distance_m=self._shown_distance(sample.latitude, sample.longitude, at_home),
+            )
+
+
+_LEGACY_KEYS = frozenset({"latitude", "longitude", "accuracy", "at_home"})
+#: Fixes of the first release's save carry no time: any later fix is newer.
+_LEGACY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+# -- validation helpers for restore -------------------------------------------
+
+
+def _optional_finite(value: Any, low: float, high: float) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except TypeError, ValueError:
+        return None
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+def _finite(value: Any, low: float = -math.inf, high: float = math.inf) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"not a number: {value!r}")
+    number = float(value)
+    if not (math.isfinite(number) and low <= number <= high):
+        raise ValueError(f"out of range: {value!r}")
+    return number
+
+
+def _latitude(value: Any) -> float:
+    return _finite(value, -90.0, 90.0)
+
+
+def _longitude(value: Any) -> float:
+    return _finite(value, -180.0, 180.0)
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"not a boolean: {value!r}")
+    return value
+
+
+def _list(value: Any, length: int | None = None) -> list[Any]:
+    if not isinstance(value, list) or (length is not None and len(value) != length):
+        raise TypeError(f"not a list of {length}: {value!r}")
+    return value
+
+
+def _time_to_str(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _time_from_str(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("time")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("naive time")
+    return parsed
+
+
+def _still_from_list(value: Any) -> _Still | None:
+    if value is None:
+        return None
+    count, lat, lon, accuracy, since = _list(value, 5)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError("still count")
+    time = _time_from_str(since)
+    if time is None:
+        raise ValueError("still without time")
+    return _Still(
+        count=count,
+        latitude=_latitude(lat),
+        longitude=_longitude(lon),
+        accuracy=_finite(accuracy, 0.0),
+        since=time,
+    )
+
+
+def _sample_to_dict(sample: _Sample) -> dict[str, Any]:
+    return {
+        "latitude": sample.latitude,
+        "longitude": sample.longitude,
+        "accuracy": sample.accuracy,
+        "speed": sample.speed,
+        "heading": sample.heading,
+        "time": sample.time.isoformat(),
+    }
+
+
+def _sample_from_dict(data: Any) -> _Sample:
+    if not isinstance(data, Mapping):
+        raise TypeError("sample")
+    time = _time_from_str(data["time"])
+    if time is None:
+        raise ValueError("sample without time")
+    speed, heading = data["speed"], data["heading"]
+    return _Sample(
+        latitude=_latitude(data["latitude"]),
+        longitude=_longitude(data["longitude"]),
+        accuracy=_finite(data["accuracy"], 0.0),
+        speed=None if speed is None else _finite(speed, 0.0, 1000.0),
+        heading=None if heading is None else _finite(heading, -360.0, 720.0),
+        time=time,
+    )
