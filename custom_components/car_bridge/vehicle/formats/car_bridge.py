@@ -1,0 +1,85 @@
+"""Car Bridge JSON: a flat object with any subset of the vehicle's values.
+
+For scripts and home-made dongles; documented by ``docs/car_bridge_payload.schema.json``.
+Strictly typed (numbers are JSON numbers, flags JSON booleans), in the
+vehicle's units. Unknown keys are ignored so newer senders work with older
+versions, but at least one known key must be present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Final, cast
+
+from . import values as v
+from .model import (
+    CHARGE_STATES,
+    ErrorCode,
+    PayloadEncoding,
+    PayloadFormat,
+    ReportedChargeState,
+    TelemetryUpdate,
+)
+
+#: Every key the format defines, as documented in the JSON schema.
+FIELDS: Final = (
+    "latitude",
+    "longitude",
+    "accuracy",
+    "speed",
+    "heading",
+    "timestamp",
+    "battery_level",
+    "range_km",
+    "charge_state",
+    "charging_power",
+    "cabin_temperature",
+    "outside_temperature",
+    "odometer",
+    "locked",
+    "climate_on",
+)
+
+
+def parse(body: Mapping[str, object], now: datetime) -> TelemetryUpdate:
+    """Return the update a Car Bridge JSON object carries; raises ``values.Invalid``."""
+    if not any(key in body for key in FIELDS):
+        raise v.Invalid(
+            ErrorCode.UNSUPPORTED_FORMAT,
+            "the JSON object has none of the Car Bridge fields (" + ", ".join(FIELDS) + ")",
+        )
+    fix = v.position(
+        "latitude", body.get("latitude"), "longitude", body.get("longitude"), strings=False
+    )
+    state = body.get("charge_state")
+    if state is not None and not isinstance(state, str):
+        raise v.Invalid(ErrorCode.WRONG_TYPE, "charge_state must be a string")
+    if state is not None and state not in CHARGE_STATES:
+        raise v.Invalid(
+            ErrorCode.INVALID_VALUE,
+            "charge_state must be one of " + ", ".join(sorted(CHARGE_STATES)),
+        )
+
+    def num(name: str, low: float, high: float) -> float | None:
+        return v.number(name, body.get(name), low=low, high=high, strings=False)
+
+    return TelemetryUpdate(
+        format=PayloadFormat.CAR_BRIDGE,
+        encoding=PayloadEncoding.JSON,
+        timestamp=v.timestamp("timestamp", body.get("timestamp"), now),
+        latitude=fix[0] if fix else None,
+        longitude=fix[1] if fix else None,
+        accuracy=v.accuracy("accuracy", body.get("accuracy"), strings=False),
+        speed=num("speed", 0, 500),
+        heading=v.heading("heading", body.get("heading"), strings=False),
+        battery_level=num("battery_level", 0, 100),
+        range_km=num("range_km", 0, 5000),
+        charge_state=cast(ReportedChargeState | None, state),
+        charging_power=num("charging_power", 0, 2000),
+        cabin_temperature=num("cabin_temperature", -80, 120),
+        outside_temperature=num("outside_temperature", -80, 120),
+        odometer=num("odometer", 0, 10_000_000),
+        locked=v.flag("locked", body.get("locked"), lenient=False),
+        climate_on=v.flag("climate_on", body.get("climate_on"), lenient=False),
+    )
