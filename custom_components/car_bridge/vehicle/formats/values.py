@@ -128,7 +128,7 @@ def epoch(name: str, raw: object, now: datetime, *, strings: bool = True) -> dat
     return _checked(name, seconds, now)
 
 
-def timestamp(name: str, raw: object, now: datetime, *, numbers: bool = True) -> datetime | None:
+def timestamp(name: str, raw: object, now: datetime) -> datetime | None:
     """Return an ISO 8601 string or an epoch number as a UTC datetime.
 
     A naive ISO time is taken as UTC (Traccar's own OsmAnd decoder does the same).
@@ -149,14 +149,8 @@ def timestamp(name: str, raw: object, now: datetime, *, numbers: bool = True) ->
             ) from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
-        try:
-            seconds = parsed.timestamp()
-        except OverflowError, ValueError:
-            raise Invalid(ErrorCode.OUT_OF_RANGE, f"{name} is out of range") from None
-        return _checked(name, seconds, now)
-    if numbers:
-        return epoch(name, raw, now, strings=False)
-    raise Invalid(ErrorCode.WRONG_TYPE, f"{name} must be an ISO 8601 string")
+        return _checked(name, parsed.timestamp(), now)
+    return epoch(name, raw, now, strings=False)
 
 
 def _looks_numeric(value: str) -> bool:
