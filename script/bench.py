@@ -657,6 +657,39 @@ def bench_approach_quality() -> dict[str, Any]:
     }
 
 
+def bench_formats(rounds: int = 2000) -> dict[str, Any]:
+    """Webhook payload parsers alone: microseconds per request for each sender's shape."""
+    from custom_components.car_bridge.vehicle.formats import (  # noqa: PLC0415
+        TelemetryUpdate,
+        parse_request,
+    )
+    from tests.vehicle import payloads as p  # noqa: PLC0415 - only this figure needs them
+
+    cases: dict[str, tuple[list[tuple[str, str]], str | None, bytes]] = {
+        "abrp_tlm_query": (p.ovms_query(p.OVMS_DRIVING), None, b""),
+        "abrp_json": ([], "application/json", json.dumps(p.TESLAMATE_PARKED).encode()),
+        "abrp_form": ([], p.FORM, p.WICAN_FORM.encode()),
+        "osmand_query": (p.TRACCAR_8_QUERY, None, b""),
+        "traccar_json": ([], "application/json", json.dumps(p.TRACCAR_9_JSON).encode()),
+        "car_bridge_json": ([], "application/json", json.dumps(p.CAR_BRIDGE_FULL).encode()),
+        "malformed_json": ([], "application/json", b'{"soc": 5'),
+    }
+    results: dict[str, Any] = {}
+    for name, (query, content_type, body) in cases.items():
+        start = time.process_time()
+        for _ in range(rounds):
+            result = parse_request(
+                method="POST", query=query, content_type=content_type, body=body, now=p.NOW
+            )
+        elapsed = time.process_time() - start
+        assert isinstance(result, TelemetryUpdate) or name == "malformed_json"
+        results[name] = {
+            "us_per_request": round(elapsed / rounds * 1e6, 1),
+            "requests_per_s": round(rounds / elapsed) if elapsed else None,
+        }
+    return results
+
+
 def _with(state: VehicleState, now: datetime, position: Position) -> VehicleState:
     return replace(state, timestamp=now, position=position)
 
@@ -673,6 +706,7 @@ async def main() -> None:
             await hass.async_stop(force=True)
     catch_up = bench_catch_up()
     quality = bench_approach_quality()
+    formats = bench_formats()
     print(
         json.dumps(
             {
@@ -681,6 +715,7 @@ async def main() -> None:
                 "catch_up": catch_up,
                 "fair_same_tracker": fair,
                 "approach_quality": quality,
+                "formats": formats,
             },
             indent=2,
         )

@@ -318,6 +318,14 @@ def test_traccar_client_9_unknown_speed_and_heading() -> None:
     assert update.sender_battery is None
 
 
+def test_location_at_the_root() -> None:
+    """flutter_background_geolocation with httpRootProperty "." merges the location into the root."""
+    update = ok(TRACCAR_9_JSON["location"])
+    assert update.format is PayloadFormat.TRACCAR_JSON
+    assert update.latitude == 52.3698765
+    assert update.device_id is None
+
+
 def test_traccar_client_9_batch_takes_the_newest_fix() -> None:
     newer = json.loads(json.dumps(TRACCAR_9_JSON["location"]))
     newer["timestamp"] = "2026-11-25T07:59:59Z"
