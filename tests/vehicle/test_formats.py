@@ -319,7 +319,7 @@ def test_traccar_client_9_unknown_speed_and_heading() -> None:
 
 
 def test_location_at_the_root() -> None:
-    """flutter_background_geolocation with httpRootProperty "." merges the location into the root."""
+    """flutter_background_geolocation with httpRootProperty "." puts the location at the root."""
     update = ok(TRACCAR_9_JSON["location"])
     assert update.format is PayloadFormat.TRACCAR_JSON
     assert update.latitude == 52.3698765
