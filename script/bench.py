@@ -690,6 +690,110 @@ def bench_formats(rounds: int = 2000) -> dict[str, Any]:
     return results
 
 
+async def bench_webhook(hass: HomeAssistant, seconds: float = 3.0) -> dict[str, Any]:
+    """Sustained posts per second over loopback HTTP, and latency to the state written."""
+    from aiohttp.test_utils import TestClient, TestServer, unused_port  # noqa: PLC0415
+
+    http = {"server_host": ["127.0.0.1"], "server_port": unused_port()}
+    assert await async_setup_component(hass, "http", {"http": http})
+    assert await async_setup_component(hass, "webhook", {})  # its view, before the server starts
+    client = TestClient(TestServer(hass.http.app))
+    await client.start_server()
+    try:
+        return {
+            f"{count}_vehicles": await _webhook_run(hass, client, count, seconds)
+            for count in (1, 20)
+        }
+    finally:
+        await client.close()
+
+
+async def _add_webhook_vehicles(hass: HomeAssistant, count: int) -> list[MockConfigEntry]:
+    from custom_components.car_bridge.const import (  # noqa: PLC0415
+        COMMON_DEFAULT_OPTIONS,
+        WEBHOOK_DEFAULT_OPTIONS,
+    )
+
+    entries = []
+    for n in range(count):
+        name = f"Hook{count}x{n}"
+        entry = MockConfigEntry(
+            domain="car_bridge",
+            title=name,
+            unique_id=f"{name}-bench",
+            version=2,
+            data={
+                "source": "webhook",
+                "name": name,
+                "zone": "zone.home",
+                "webhook_id": f"bench-{count}-{n}-{'0' * 24}",
+                "local_only": False,
+            },
+            options={**WEBHOOK_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS},
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        entries.append(entry)
+    await hass.async_block_till_done()
+    return entries
+
+
+async def _webhook_run(
+    hass: HomeAssistant, client: Any, count: int, seconds: float
+) -> dict[str, Any]:
+    """Eight concurrent posters, round robin over ``count`` vehicles, for ``seconds``."""
+    entries = await _add_webhook_vehicles(hass, count)
+    odometers = {f"sensor.hook{count}x{n}_odometer": n for n in range(count)}
+    sent: dict[tuple[int, float], float] = {}
+    to_state: list[float] = []
+    round_trip: list[float] = []
+    posted = [0, 0]  # requests, accepted
+
+    def written(event: Event) -> None:
+        vehicle, new = odometers.get(event.data["entity_id"]), event.data["new_state"]
+        if vehicle is None or new is None:
+            return
+        start = sent.pop((vehicle, float(new.state)), None) if new.state[:1].isdigit() else None
+        if start is not None:
+            to_state.append(time.perf_counter() - start)
+
+    async def worker(deadline: float) -> None:
+        while time.perf_counter() < deadline:
+            posted[0] += 1
+            n, value = posted[0] % count, float(posted[0])
+            body = {"latitude": HOME[0] + 0.05, "longitude": HOME[1], "odometer": value}
+            start = sent[(n, value)] = time.perf_counter()
+            response = await client.post(f"/api/webhook/{entries[n].data['webhook_id']}", json=body)
+            await response.read()
+            round_trip.append(time.perf_counter() - start)
+            posted[1] += response.status == 200
+
+    unsub = hass.bus.async_listen("state_changed", written)
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(started + seconds) for _ in range(8)))
+    elapsed = time.perf_counter() - started
+    await asyncio.sleep(0.2)  # the last coalesced publishes
+    await hass.async_block_till_done()
+    unsub()
+    for entry in entries:
+        await hass.config_entries.async_unload(entry.entry_id)
+    return {
+        "posts_per_s": round(posted[1] / elapsed),
+        "refused": posted[0] - posted[1],
+        "request_ms": _percentiles(round_trip),
+        "post_to_state_ms": _percentiles(to_state),
+        "state_writes_per_vehicle_per_s": round(len(to_state) / elapsed / count, 1),
+    }
+
+
+def _percentiles(samples: list[float]) -> dict[str, float | None]:
+    if not samples:
+        return {"p50": None, "p99": None}
+    ordered = sorted(samples)
+    pick = lambda q: round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)  # noqa: E731
+    return {"p50": pick(0.5), "p99": pick(0.99)}
+
+
 def _with(state: VehicleState, now: datetime, position: Position) -> VehicleState:
     return replace(state, timestamp=now, position=position)
 
@@ -703,6 +807,7 @@ async def main() -> None:
             simulator = await bench_simulator(hass, rec)
             approach = await bench_approach(hass, rec)
             fair = await bench_fair(hass, rec)
+            webhook = await bench_webhook(hass)
             await hass.async_stop(force=True)
     catch_up = bench_catch_up()
     quality = bench_approach_quality()
@@ -716,6 +821,7 @@ async def main() -> None:
                 "fair_same_tracker": fair,
                 "approach_quality": quality,
                 "formats": formats,
+                "webhook": webhook,
             },
             indent=2,
         )

@@ -38,7 +38,7 @@ SIM_INPUT = {CONF_NAME: "SU7", CONF_ZONE: "zone.home", CONF_START_DISTANCE: 8}
 async def _start(hass: HomeAssistant) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["simulator", "mirror"]
+    assert result["menu_options"] == ["simulator", "mirror", "webhook"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "simulator"}
     )

@@ -10,6 +10,7 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -58,6 +59,14 @@ BINARY_SENSORS: tuple[CarBridgeBinarySensorEntityDescription, ...] = (
         translation_key="at_home",
         device_class=BinarySensorDeviceClass.PRESENCE,
         is_on_fn=lambda s: None if s.approach is None else s.approach.at_home,
+    ),
+    CarBridgeBinarySensorEntityDescription(
+        key="connected",
+        values=(Value.CONNECTED,),
+        translation_key="connected",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=lambda s: s.vehicle.connected,
     ),
 )
 

@@ -30,6 +30,7 @@ from .const import (
     RANGES,
     SOURCE_MIRROR,
     SOURCE_SIMULATOR,
+    SOURCE_WEBHOOK,
 )
 from .coordinator import zone_home
 from .data import CarBridgeConfigEntry
@@ -121,6 +122,12 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
         """Describe a vehicle made from entities the user already has."""
         return await self._async_step_kind(KINDS[SOURCE_MIRROR], user_input)
 
+    async def async_step_webhook(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Describe a vehicle that posts to a webhook (OBD dongle, phone app, script)."""
+        return await self._async_step_kind(KINDS[SOURCE_WEBHOOK], user_input)
+
     async def _async_step_kind(
         self, kind: SourceKind, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
@@ -134,6 +141,11 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
             if not errors:
                 await self.async_set_unique_id(unique_id)
                 self._abort_if_unique_id_configured()
+                placeholders = (
+                    kind.created_placeholders(self.hass, data)
+                    if kind.created_placeholders
+                    else None
+                )
                 return self.async_create_entry(
                     title=name,
                     data={
@@ -143,6 +155,8 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
                         **data,
                     },
                     options={**kind.default_options, **COMMON_DEFAULT_OPTIONS},
+                    description=kind.key if placeholders else None,
+                    description_placeholders=placeholders,
                 )
         name_field = (
             vol.Required(CONF_NAME, default=kind.default_name)
@@ -213,6 +227,12 @@ class CarBridgeOptionsFlow(OptionsFlow):
         """Check the options of a mirrored vehicle."""
         return await self.async_step_init(user_input)
 
+    async def async_step_webhook(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Check the options of a vehicle that posts to a webhook."""
+        return await self.async_step_init(user_input)
+
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and check the options."""
         entry = self.config_entry
@@ -228,6 +248,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
             if not errors:
                 return self.async_create_entry(
                     data={
+                        **{k: entry.options[k] for k in kind.kept_options if k in entry.options},
                         **kind_options,
                         CONF_THRESHOLDS: thresholds,
                         CONF_HYSTERESIS: float(user_input[CONF_HYSTERESIS]),
@@ -260,4 +281,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
             step_id=kind.key,
             data_schema=self.add_suggested_values_to_schema(schema, user_input or current),
             errors=errors,
+            description_placeholders=(
+                kind.created_placeholders(self.hass, current) if kind.created_placeholders else None
+            ),
         )

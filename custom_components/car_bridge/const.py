@@ -25,6 +25,15 @@ CONF_MAX_ACCURACY: Final = "max_accuracy"
 
 SOURCE_SIMULATOR: Final = "simulator"
 SOURCE_MIRROR: Final = "mirror"
+SOURCE_WEBHOOK: Final = "webhook"
+
+# Webhook: where dongles and phone apps post.
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_LOCAL_ONLY: Final = "local_only"
+CONF_CONNECTION_TIMEOUT: Final = "connection_timeout"
+CONF_REGENERATE_WEBHOOK: Final = "regenerate_webhook"
+CONF_WEBHOOK_URL: Final = "webhook_url"
+DEFAULT_CONNECTION_TIMEOUT: Final = 30.0  # minutes
 
 # Mirror: the entities a vehicle is made from.
 CONF_TRACKER: Final = "tracker"
@@ -64,6 +73,7 @@ RANGES: Final[dict[str, tuple[float, float]]] = {
     CONF_THRESHOLDS: (0.05, 500.0),
     CONF_HYSTERESIS: (10.0, 5000.0),
     CONF_MAX_ACCURACY: (10.0, 5000.0),
+    CONF_CONNECTION_TIMEOUT: (1.0, 1440.0),
 }
 
 #: Approach options, common to every kind of source.
@@ -79,6 +89,9 @@ SIMULATOR_DEFAULT_OPTIONS: Final = {
     CONF_OUTSIDE_TEMPERATURE: DEFAULT_OUTSIDE_TEMPERATURE,
     CONF_BATTERY_START: DEFAULT_BATTERY_START,
     CONF_AUTO_PLUG_IN: True,
+}
+WEBHOOK_DEFAULT_OPTIONS: Final = {
+    CONF_CONNECTION_TIMEOUT: DEFAULT_CONNECTION_TIMEOUT,
 }
 #: Every option of a simulated car.
 DEFAULT_OPTIONS: Final = {**SIMULATOR_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS}

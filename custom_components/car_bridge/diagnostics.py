@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
+from .const import CONF_WEBHOOK_ID
 from .data import CarBridgeConfigEntry
 
 TO_REDACT = {"latitude", "longitude", "destination", "home"}
@@ -24,8 +25,9 @@ async def async_get_config_entry_diagnostics(
     return {
         "entry": {
             "title": entry.title,
-            "data": dict(entry.data),
-            "options": dict(entry.options),
+            # The webhook id is the secret in the vehicle's URL.
+            "data": async_redact_data(dict(entry.data), {CONF_WEBHOOK_ID}),
+            "options": async_redact_data(dict(entry.options), {CONF_WEBHOOK_ID}),
         },
         "source": type(coordinator.source).__name__,
         "capabilities": {

@@ -10,5 +10,6 @@ from __future__ import annotations
 from .base import SourceKind
 from .mirror import MIRROR
 from .simulator import SIMULATOR
+from .webhook import WEBHOOK
 
-KINDS: dict[str, SourceKind] = {kind.key: kind for kind in (SIMULATOR, MIRROR)}
+KINDS: dict[str, SourceKind] = {kind.key: kind for kind in (SIMULATOR, MIRROR, WEBHOOK)}

@@ -67,6 +67,10 @@ class SourceKind:
     options_fields: Callable[[HomeAssistant, Mapping[str, Any]], dict[Any, Any]]
     #: Check the options' input; return the kind's options to store.
     validate_options: Callable[[HomeAssistant, dict[str, Any], Errors], dict[str, Any]]
+    #: Options the kind stores itself (not from the form), kept when the options are saved.
+    kept_options: tuple[str, ...] = ()
+    #: Placeholders for the message shown once the entry is created (``config.create_entry.<key>``).
+    created_placeholders: Callable[[HomeAssistant, Mapping[str, Any]], dict[str, str]] | None = None
 
 
 def number_selector(unit: str) -> NumberSelector:

@@ -32,6 +32,8 @@ class Value(StrEnum):
     CLIMATE = "climate"
     LOCKED = "locked"
     ODOMETER = "odometer"
+    #: Whether a push source has heard from the vehicle recently.
+    CONNECTED = "connected"
 
 
 class Command(StrEnum):
@@ -60,7 +62,8 @@ class Capabilities:
         return command in self.commands
 
 
-ALL_VALUES: frozenset[Value] = frozenset(Value)
+#: Everything a car can report; connectivity belongs to push sources only.
+ALL_VALUES: frozenset[Value] = frozenset(Value) - {Value.CONNECTED}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,6 +96,8 @@ class VehicleState:
     locked: bool | None = None
     odometer: float | None = None  # km
     destination: tuple[float, float] | None = None
+    #: Push sources: whether the vehicle posted within its timeout (None: never yet).
+    connected: bool | None = None
     #: Values whose origin is unavailable right now (not merely unknown).
     unavailable: frozenset[Value] = frozenset()
 

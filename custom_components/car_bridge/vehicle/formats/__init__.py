@@ -14,10 +14,11 @@ from .model import (
     ReportedChargeState,
     TelemetryUpdate,
 )
-from .request import MAX_BODY_BYTES, parse_request
+from .request import BODY_TOO_LARGE, MAX_BODY_BYTES, parse_request
 from .values import MAX_CLOCK_SKEW
 
 __all__ = [
+    "BODY_TOO_LARGE",
     "CHARGE_STATES",
     "MAX_BODY_BYTES",
     "MAX_CLOCK_SKEW",

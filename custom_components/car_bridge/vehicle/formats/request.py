@@ -24,6 +24,8 @@ from . import abrp, car_bridge, osmand, values as v
 from .model import ErrorCode, FormatError, ParseResult, PayloadEncoding
 
 MAX_BODY_BYTES: Final = 64 * 1024
+#: What a body over the limit gets (for callers that stop reading at the limit).
+BODY_TOO_LARGE: Final = FormatError(ErrorCode.BODY_TOO_LARGE, "the body is larger than 64 KiB")
 
 _FORM: Final = "application/x-www-form-urlencoded"
 #: Car Bridge keys that ABRP does not use: their presence means Car Bridge JSON.
@@ -45,7 +47,7 @@ def parse_request(
     refused). Never raises for any input; never logs (values may be private).
     """
     if len(body) > MAX_BODY_BYTES:
-        return FormatError(ErrorCode.BODY_TOO_LARGE, "the body is larger than 64 KiB")
+        return BODY_TOO_LARGE
     try:
         return _parse(method, dict(query), content_type, body, now)
     except v.Invalid as err:

@@ -1,0 +1,291 @@
+"""The webhook as a kind of source: OBD dongles and tracker apps post to Car Bridge.
+
+ABRP telemetry (WiCAN, OVMS, TeslaMate-ABRP), OsmAnd / Traccar Client and Car
+Bridge JSON all go to ``/api/webhook/<webhook_id>``; the format is detected
+from the request (vehicle/formats). Bad input gets HTTP 400 with
+``{"error": reason}`` and changes nothing; each kind of problem is logged once
+per vehicle. Posts faster than ten a second are all merged but published at
+most ten times a second. With no post for the connection timeout the values
+stay and ``connected`` turns off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from http import HTTPStatus
+from typing import Any, Final
+import uuid
+
+from aiohttp import hdrs, web
+import probatio as vol
+
+from homeassistant.components import webhook
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
+from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.helpers.selector import BooleanSelector
+from homeassistant.util import dt as dt_util
+
+from ..const import (
+    CONF_CONNECTION_TIMEOUT,
+    CONF_LOCAL_ONLY,
+    CONF_REGENERATE_WEBHOOK,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_URL,
+    DOMAIN,
+    LOGGER,
+    SOURCE_WEBHOOK,
+    WEBHOOK_DEFAULT_OPTIONS,
+)
+from ..vehicle.formats import (
+    BODY_TOO_LARGE,
+    MAX_BODY_BYTES,
+    ErrorCode,
+    FormatError,
+    ParseResult,
+    parse_request,
+)
+from ..vehicle.push import PushVehicle
+from ..vehicle.source import StateListener
+from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
+
+#: Posts closer together than this are merged into one published state.
+MIN_PUBLISH_INTERVAL: Final = 0.1  # seconds
+ALLOWED_METHODS: Final = ("GET", "POST", "PUT")
+
+
+def webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
+    """Return the URL to paste into the sender (the path alone if HA knows no URL)."""
+    try:
+        return webhook.async_generate_url(hass, webhook_id)
+    except NoURLAvailableError:
+        return webhook.async_generate_path(webhook_id)
+
+
+class WebhookVehicle(PushVehicle):
+    """A pushed vehicle behind a Home Assistant webhook."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        *,
+        title: str,
+        webhook_id: str,
+        local_only: bool,
+        timeout: timedelta,
+        saved: dict[str, Any] | None,
+    ) -> None:
+        """Prepare the vehicle; :meth:`start` registers the webhook."""
+        super().__init__(dt_util.utcnow(), saved)
+        self._hass = hass
+        self._title = title
+        self.webhook_id = webhook_id
+        self._local_only = local_only
+        self._timeout = timeout
+        self._warned: set[ErrorCode] = set()
+        self._last_publish = -1e9
+        self._publish_pending: CALLBACK_TYPE | None = None
+        self._stale_timer: CALLBACK_TYPE | None = None
+        if self.last_received is not None:
+            self.set_connected(dt_util.utcnow() - self.last_received < timeout)
+
+    def start(self, listener: StateListener) -> None:
+        """Register the webhook and watch for silence."""
+        super().start(listener)
+        webhook.async_register(
+            self._hass,
+            DOMAIN,
+            f"Car Bridge {self._title}",
+            self.webhook_id,
+            self._async_handle,
+            local_only=self._local_only,
+            allowed_methods=ALLOWED_METHODS,
+        )
+        self._arm_stale_timer()
+
+    def stop(self) -> None:
+        """Unregister the webhook and cancel the timers."""
+        webhook.async_unregister(self._hass, self.webhook_id)
+        for cancel in (self._publish_pending, self._stale_timer):
+            if cancel is not None:
+                cancel()
+        self._publish_pending = self._stale_timer = None
+        super().stop()
+
+    async def _async_handle(
+        self, hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        now = dt_util.utcnow()
+        body = await _read_body(request)
+        result: ParseResult = (
+            BODY_TOO_LARGE
+            if body is None
+            else parse_request(
+                method=request.method,
+                query=list(request.query.items()),
+                content_type=request.headers.get(hdrs.CONTENT_TYPE),
+                body=body,
+                now=now,
+            )
+        )
+        if isinstance(result, FormatError):
+            self._warn(result)
+            return web.json_response(
+                {"error": result.reason, "code": result.code.value}, status=HTTPStatus.BAD_REQUEST
+            )
+        if not self.apply(result, now):
+            LOGGER.debug("%s: ignored a post older than the last one", self._title)
+            return web.json_response({"result": "ignored", "reason": "older than the last update"})
+        LOGGER.debug("%s: %s post accepted", self._title, result.format)
+        self._arm_stale_timer()
+        self._schedule_publish()
+        return web.json_response({"result": "ok", "format": result.format.value})
+
+    def _warn(self, error: FormatError) -> None:
+        # Once per kind of problem: a misconfigured dongle posting every second
+        # must not flood the log. The reason never holds a value (no position).
+        if error.code in self._warned:
+            LOGGER.debug("%s: refused a post: %s", self._title, error.reason)
+            return
+        self._warned.add(error.code)
+        LOGGER.warning(
+            "%s: refused a webhook post (%s): %s; more of this kind are logged at debug level",
+            self._title,
+            error.code,
+            error.reason,
+        )
+
+    # -- coalescing ------------------------------------------------------------
+
+    @callback
+    def _schedule_publish(self) -> None:
+        if self._publish_pending is not None:
+            return  # the pending publish will carry this update too
+        wait = self._last_publish + MIN_PUBLISH_INTERVAL - self._hass.loop.time()
+        if wait <= 0:
+            self._publish_now()
+            return
+        self._publish_pending = async_call_later(self._hass, wait, self._publish_later)
+
+    @callback
+    def _publish_later(self, _now: datetime) -> None:
+        self._publish_pending = None
+        self._publish_now()
+
+    @callback
+    def _publish_now(self) -> None:
+        self._last_publish = self._hass.loop.time()
+        self.publish()
+
+    # -- staleness -------------------------------------------------------------
+
+    @callback
+    def _arm_stale_timer(self) -> None:
+        if self._stale_timer is not None:
+            self._stale_timer()
+            self._stale_timer = None
+        if self.last_received is None or not self.state.connected:
+            return
+        self._stale_timer = async_track_point_in_utc_time(
+            self._hass, self._went_stale, self.last_received + self._timeout
+        )
+
+    @callback
+    def _went_stale(self, _now: datetime) -> None:
+        self._stale_timer = None
+        LOGGER.info("%s: no post for %s; marking it disconnected", self._title, self._timeout)
+        self.set_connected(False)
+        self.publish()
+
+
+async def _read_body(request: web.Request) -> bytes | None:
+    """Return the body, or None once it passes the limit (the rest is never read)."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.read(MAX_BODY_BYTES + 1 - size):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+    return b"".join(chunks)
+
+
+async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
+    config = ctx.config
+    saved = ctx.saved
+    kwargs: dict[str, Any] = {
+        "title": ctx.entry.title,
+        "webhook_id": str(config[CONF_WEBHOOK_ID]),
+        "local_only": bool(config.get(CONF_LOCAL_ONLY, False)),
+        "timeout": timedelta(minutes=float(config[CONF_CONNECTION_TIMEOUT])),
+    }
+    try:
+        source = WebhookVehicle(hass, **kwargs, saved=saved)
+    except KeyError, TypeError, ValueError:
+        LOGGER.warning("%s: saved vehicle state is malformed; starting afresh", ctx.entry.title)
+        source = WebhookVehicle(hass, **kwargs, saved=None)
+    return BuiltSource(source=source)
+
+
+def _config_fields(hass: HomeAssistant) -> dict[Any, Any]:
+    return {vol.Required(CONF_LOCAL_ONLY, default=False): BooleanSelector()}
+
+
+def _validate_config(
+    hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
+) -> tuple[str, dict[str, Any]]:
+    # The webhook id is a secret, so the unique id is a separate generated one.
+    return uuid.uuid4().hex, {
+        CONF_WEBHOOK_ID: webhook.async_generate_id(),
+        CONF_LOCAL_ONLY: bool(user_input.get(CONF_LOCAL_ONLY, False)),
+    }
+
+
+def _created_placeholders(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
+    return {CONF_WEBHOOK_URL: webhook_url(hass, data[CONF_WEBHOOK_ID])}
+
+
+def _options_fields(hass: HomeAssistant, current: Mapping[str, Any]) -> dict[Any, Any]:
+    # The URL itself is shown in the step's description (created_placeholders).
+    return {
+        vol.Required(CONF_REGENERATE_WEBHOOK, default=False): BooleanSelector(),
+        vol.Required(
+            CONF_LOCAL_ONLY, default=current.get(CONF_LOCAL_ONLY, False)
+        ): BooleanSelector(),
+        vol.Required(
+            CONF_CONNECTION_TIMEOUT, default=current[CONF_CONNECTION_TIMEOUT]
+        ): number_selector("min"),
+    }
+
+
+def _validate_options(
+    hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
+) -> dict[str, Any]:
+    check_range({CONF_CONNECTION_TIMEOUT: user_input[CONF_CONNECTION_TIMEOUT]}, errors)
+    options: dict[str, Any] = {
+        CONF_CONNECTION_TIMEOUT: float(user_input[CONF_CONNECTION_TIMEOUT]),
+        CONF_LOCAL_ONLY: bool(user_input[CONF_LOCAL_ONLY]),
+    }
+    if user_input.get(CONF_REGENERATE_WEBHOOK):
+        # The options win over the entry's data, so the new id replaces the old.
+        options[CONF_WEBHOOK_ID] = webhook.async_generate_id()
+    return options
+
+
+WEBHOOK = SourceKind(
+    key=SOURCE_WEBHOOK,
+    manufacturer="Car Bridge",
+    model="Webhook (ABRP, OsmAnd, Car Bridge JSON)",
+    default_options=WEBHOOK_DEFAULT_OPTIONS,
+    async_build=_async_build,
+    config_fields=_config_fields,
+    validate_config=_validate_config,
+    options_fields=_options_fields,
+    validate_options=_validate_options,
+    created_placeholders=_created_placeholders,
+    # A regenerated webhook id is stored in the options (they win over the data).
+    kept_options=(CONF_WEBHOOK_ID,),
+)

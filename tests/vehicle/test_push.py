@@ -1,0 +1,108 @@
+"""The pushed vehicle's pure core: merging partial updates, ordering, persistence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from custom_components.car_bridge.vehicle.formats import (
+    PayloadEncoding,
+    PayloadFormat,
+    TelemetryUpdate,
+)
+from custom_components.car_bridge.vehicle.model import ChargeState, Position
+from custom_components.car_bridge.vehicle.push import PushVehicle
+
+from .payloads import NOW
+
+
+def update(**values: object) -> TelemetryUpdate:
+    return TelemetryUpdate(
+        format=PayloadFormat.CAR_BRIDGE,
+        encoding=PayloadEncoding.JSON,
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def test_starts_unknown() -> None:
+    car = PushVehicle(NOW)
+    assert car.state.position is None
+    assert car.state.battery_level is None
+    assert car.state.connected is None
+    assert car.last_received is None
+
+
+def test_partial_updates_merge() -> None:
+    car = PushVehicle(NOW)
+    assert car.apply(update(latitude=52.0, longitude=4.0, speed=30.0, heading=90.0), NOW)
+    assert car.apply(
+        update(battery_level=70.0, charge_state="charging"), NOW + timedelta(seconds=1)
+    )
+    state = car.state
+    assert state.position == Position(latitude=52.0, longitude=4.0, speed=30.0, heading=90.0)
+    assert state.battery_level == 70
+    assert state.charge_state is ChargeState.CHARGING
+    assert state.connected is True
+    # Speed without a fix moves nothing but updates the speed.
+    assert car.apply(update(speed=0.0), NOW + timedelta(seconds=2))
+    assert car.state.position == Position(latitude=52.0, longitude=4.0, speed=0.0, heading=90.0)
+    assert car.state.timestamp == NOW + timedelta(seconds=2)
+
+
+def test_an_update_stamped_before_the_last_is_ignored() -> None:
+    car = PushVehicle(NOW)
+    assert car.apply(update(battery_level=50.0, timestamp=NOW), NOW)
+    assert not car.apply(update(battery_level=40.0, timestamp=NOW - timedelta(seconds=1)), NOW)
+    assert car.state.battery_level == 50
+    # The same second is not older (ABRP stamps whole seconds).
+    assert car.apply(update(battery_level=49.0, timestamp=NOW), NOW)
+    assert car.state.battery_level == 49
+
+
+def test_disconnect_keeps_values() -> None:
+    car = PushVehicle(NOW)
+    car.apply(update(battery_level=50.0), NOW)
+    car.set_connected(False)
+    assert car.state.connected is False
+    assert car.state.battery_level == 50
+
+
+def test_saved_and_restored() -> None:
+    car = PushVehicle(NOW)
+    car.apply(
+        update(
+            latitude=52.0,
+            longitude=4.0,
+            accuracy=5.0,
+            battery_level=61.0,
+            locked=True,
+            charge_state="complete",
+        ),
+        NOW,
+    )
+    again = PushVehicle(NOW + timedelta(hours=1), car.as_dict())
+    assert again.state.position == car.state.position
+    assert again.state.battery_level == 61
+    assert again.state.locked is True
+    assert again.state.charge_state is ChargeState.COMPLETE
+    assert again.state.timestamp == car.state.timestamp
+    assert again.last_received == NOW
+    empty = PushVehicle(NOW, PushVehicle(NOW).as_dict())
+    assert empty.state.position is None
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        {"position": None},
+        {"timestamp": "yesterday"},
+        {"timestamp": NOW.isoformat(), "locked": "yes"},
+        {"timestamp": NOW.isoformat(), "battery_level": "x"},
+        {"timestamp": NOW.isoformat(), "charge_state": "sideways"},
+        {"timestamp": NOW.isoformat(), "position": {"latitude": 1}},
+    ],
+)
+def test_malformed_saved_state_raises(saved: dict[str, object]) -> None:
+    with pytest.raises((KeyError, TypeError, ValueError)):
+        PushVehicle(NOW, saved)
