@@ -35,6 +35,7 @@ from custom_components.car_bridge.const import (
     WEBHOOK_DEFAULT_OPTIONS,
 )
 from custom_components.car_bridge.diagnostics import async_get_config_entry_diagnostics
+from custom_components.car_bridge.sources.webhook import webhook_url
 from homeassistant.components import webhook
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_NAME, STATE_OFF, STATE_ON, STATE_UNKNOWN
@@ -526,3 +527,11 @@ async def test_diagnostics_hide_the_webhook_id_and_the_position(
     text = json.dumps(result, default=str)
     assert WEBHOOK_ID not in text
     assert "52.37652" not in text
+
+
+async def test_the_url_falls_back_to_the_path_when_home_assistant_knows_no_url(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hass.config, "api", None)
+    await hass.config.async_update(internal_url=None, external_url=None)
+    assert webhook_url(hass, WEBHOOK_ID) == URL
