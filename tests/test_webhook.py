@@ -535,3 +535,24 @@ async def test_the_url_falls_back_to_the_path_when_home_assistant_knows_no_url(
     monkeypatch.setattr(hass.config, "api", None)
     await hass.config.async_update(internal_url=None, external_url=None)
     assert webhook_url(hass, WEBHOOK_ID) == URL
+
+
+@pytest.mark.parametrize("local_only", [True, False])
+async def test_local_only_reaches_home_assistants_webhook_registry(
+    hass: HomeAssistant,
+    home_zone: None,
+    webhook_entry: MockConfigEntry,
+    hass_ws_client: Callable[..., Awaitable[Any]],
+    local_only: bool,
+) -> None:
+    webhook_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        webhook_entry, data={**webhook_entry.data, CONF_LOCAL_ONLY: local_only}
+    )
+    assert await hass.config_entries.async_setup(webhook_entry.entry_id)
+    await hass.async_block_till_done()
+    client = await hass_ws_client(hass)
+    await client.send_json({"id": 1, "type": "webhook/list"})
+    listed = {hook["webhook_id"]: hook for hook in (await client.receive_json())["result"]}
+    assert listed[WEBHOOK_ID]["local_only"] is local_only
+    assert listed[WEBHOOK_ID]["allowed_methods"] == ["GET", "POST", "PUT"]
