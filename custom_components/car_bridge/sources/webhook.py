@@ -137,7 +137,6 @@ class WebhookVehicle(PushVehicle):
         if not self.apply(result, now):
             LOGGER.debug("%s: ignored a post older than the last one", self._title)
             return web.json_response({"result": "ignored", "reason": "older than the last update"})
-        LOGGER.debug("%s: %s post accepted", self._title, result.format)
         self._arm_stale_timer()
         self._schedule_publish()
         return web.json_response({"result": "ok", "format": result.format.value})
