@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
+from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -44,6 +45,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.util import dt as dt_util
 
 from .conftest import HOME_LAT, HOME_LON
+from .vehicle import test_formats_fuzz as fuzz
 from .vehicle.payloads import (
     CAR_BRIDGE_FULL,
     FORM,
@@ -556,3 +558,36 @@ async def test_local_only_reaches_home_assistants_webhook_registry(
     listed = {hook["webhook_id"]: hook for hook in (await client.receive_json())["result"]}
     assert listed[WEBHOOK_ID]["local_only"] is local_only
     assert listed[WEBHOOK_ID]["allowed_methods"] == ["GET", "POST", "PUT"]
+
+
+@settings(
+    max_examples=1000,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+async def test_hypothesis_bodies_through_http_get_200_or_400(
+    hass: HomeAssistant, post: Post, data: st.DataObject
+) -> None:
+    """Thousands of random and mutated bodies over HTTP: never a 500, and a 400 changes nothing."""
+    kind = data.draw(st.sampled_from(["mutated_json", "random_bytes", "mutated_form"]))
+    if kind == "mutated_json":
+        doc = fuzz.mutate(data, data.draw(st.sampled_from(fuzz.SEEDS_JSON)))
+        body: bytes = json.dumps(doc).encode()
+    elif kind == "random_bytes":
+        body = data.draw(st.binary(max_size=200))
+    else:
+        params = list(data.draw(st.sampled_from(fuzz.SEEDS_PARAMS)))
+        index = data.draw(st.integers(min_value=0, max_value=len(params) - 1))
+        params[index] = (params[index][0], data.draw(st.text(max_size=20)))
+        body = urlencode(params).encode()
+    content_type = data.draw(fuzz.CONTENT_TYPES)
+    before = {s.entity_id: s.state for s in hass.states.async_all() if "model_y" in s.entity_id}
+    status, answer = await post(body, content_type=content_type or None, settle=False)
+    await hass.async_block_till_done()
+    assert status in (200, 400), answer
+    if status == 400:
+        assert answer["error"]
+        after = {s.entity_id: s.state for s in hass.states.async_all() if "model_y" in s.entity_id}
+        assert after == before
