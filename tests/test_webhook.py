@@ -42,6 +42,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_NAME, STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from .conftest import HOME_LAT, HOME_LON
@@ -222,12 +223,16 @@ async def test_every_sender_through_http(
     assert state(hass, "binary_sensor.model_y_connected") == STATE_ON
 
 
-async def test_partial_updates_keep_the_other_values(hass: HomeAssistant, post: Post) -> None:
+async def test_partial_updates_keep_the_other_values(
+    hass: HomeAssistant, post: Post, freezer: FrozenDateTimeFactory
+) -> None:
     await post(query=ovms_query(OVMS_CHARGING), method="GET")
     assert state(hass, "sensor.model_y_charge_state") == "charging"
     assert num(hass, "sensor.model_y_battery") == 63
-    # A phone app then reports only the position: battery and charging stay.
-    await post(query=[(k, str(UTC_NOW) if k == "timestamp" else v) for k, v in TRACCAR_8_QUERY])
+    # Two minutes later a phone app reports only the position: battery and charging stay.
+    freezer.tick(timedelta(minutes=2))
+    later = str(UTC_NOW + 120)
+    await post(query=[(k, later if k == "timestamp" else v) for k, v in TRACCAR_8_QUERY])
     assert num(hass, "sensor.model_y_battery") == 63
     assert state(hass, "sensor.model_y_charge_state") == "charging"
     assert hass.states.get("device_tracker.model_y").attributes["latitude"] == 52.3712345
@@ -591,3 +596,24 @@ async def test_hypothesis_bodies_through_http_get_200_or_400(
         assert answer["error"]
         after = {s.entity_id: s.state for s in hass.states.async_all() if "model_y" in s.entity_id}
         assert after == before
+
+
+@pytest.mark.usefixtures("home_zone")
+async def test_setup_is_retried_when_the_webhook_component_cannot_load(
+    hass: HomeAssistant,
+    webhook_entry: MockConfigEntry,
+    hass_client_no_auth: Callable[[], Awaitable[TestClient]],
+) -> None:
+    assert await async_setup_component(hass, "http", {})
+    # A started server has a frozen router: webhook cannot add its view any more.
+    await hass_client_no_auth()
+    webhook_entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(webhook_entry.entry_id)
+    assert webhook_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_a_simulated_car_does_not_load_the_webhook_component(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert "webhook" not in hass.config.components

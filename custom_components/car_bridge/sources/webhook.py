@@ -22,9 +22,11 @@ import probatio as vol
 
 from homeassistant.components import webhook
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import BooleanSelector
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from ..const import (
@@ -213,6 +215,14 @@ async def _read_body(request: web.Request) -> bytes | None:
 
 
 async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
+    # Only webhook vehicles need HA's webhook (and HTTP) components: set up on demand
+    # (manifest after_dependencies), so simulated and mirrored cars never load them.
+    if not await async_setup_component(hass, webhook.DOMAIN, {}):
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="webhook_unavailable",
+            translation_placeholders={"vehicle": ctx.entry.title},
+        )
     config = ctx.config
     saved = ctx.saved
     kwargs: dict[str, Any] = {
