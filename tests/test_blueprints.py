@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.car_bridge.blueprint import BUNDLED
-from custom_components.car_bridge.const import DOMAIN
+from custom_components.car_bridge.const import DOMAIN, MAX_DISTANCE_KM, MIN_DISTANCE_KM
 from homeassistant.components.blueprint import BLUEPRINT_SCHEMA
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
@@ -45,6 +45,24 @@ def test_blueprint_is_valid(name: str) -> None:
     assert "trigger" not in data
     assert "action" not in data
     assert "condition" not in data
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_blueprint_title_and_distances_are_uniform(name: str) -> None:
+    meta = load_yaml_dict(BUNDLED / name)["blueprint"]
+    # One prefix, so they sort together and apart from Home Assistant's own.
+    assert meta["name"].startswith("Car Bridge: ")
+    for spec in meta["input"].values():
+        number = spec.get("selector", {}).get("number")
+        if number and number.get("unit_of_measurement") == "km":
+            assert number["min"] == MIN_DISTANCE_KM
+            assert number["max"] == MAX_DISTANCE_KM
+
+
+def test_readme_lists_blueprints_by_title() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    for name in NAMES:
+        assert load_yaml_dict(BUNDLED / name)["blueprint"]["name"] in readme, name
 
 
 async def test_installed_without_overwriting_edits(

@@ -13,11 +13,12 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.car_bridge.const import DOMAIN
+from custom_components.car_bridge.const import DOMAIN, MAX_DISTANCE_KM, MIN_DISTANCE_KM
 from custom_components.car_bridge.hub import get_hub
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 
 from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
@@ -84,6 +85,141 @@ async def test_lists_triggers_and_capabilities(
         hass, DeviceAutomationType.TRIGGER, by_type["arrived_home"]
     )
     assert caps == {"extra_fields": []}
+
+
+def editor_name(hass: HomeAssistant, texts: dict[str, str], trigger: dict[str, Any]) -> str:
+    """Name a trigger as the frontend does: only entity_name and subtype are filled."""
+    entity_name = "<unknown entity>"
+    if entry := er.async_get(hass).async_get(trigger.get("entity_id", "")):
+        state = hass.states.get(entry.entity_id)
+        assert state is not None
+        entity_name = state.name
+    template = texts[f"component.{DOMAIN}.device_automation.trigger_type.{trigger['type']}"]
+    return template.replace("{entity_name}", entity_name).replace("{subtype}", "")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            [
+                "SU7 arrives home",
+                "SU7 comes within a distance of home",
+                "SU7 goes beyond a distance from home",
+                "SU7 is less than a number of minutes from home",
+                "SU7 leaves home",
+            ],
+        ),
+        (
+            "zh-Hans",
+            [
+                "SU7 到家",
+                "SU7 离家",
+                "SU7 离家超过指定距离",
+                "SU7 距到家少于指定分钟数",
+                "SU7 进入离家指定距离内",
+            ],
+        ),
+    ],
+)
+async def test_editor_names_triggers_after_the_vehicle(
+    hass: HomeAssistant, init_integration: MockConfigEntry, language: str, expected: list[str]
+) -> None:
+    dev = vehicle_device_id(hass, init_integration)
+    triggers = [
+        t
+        for t in await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, dev)
+        if t["domain"] == DOMAIN
+    ]
+    texts = await async_get_translations(hass, language, "device_automation", [DOMAIN])
+    names = sorted(editor_name(hass, texts, t) for t in triggers)
+    assert names == expected
+    assert not any("unknown" in name or "{" in name for name in names)
+
+
+async def test_rename_shows_in_trigger_names(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    dev = vehicle_device_id(hass, init_integration)
+    registry = er.async_get(hass)
+    tracker = next(
+        e for e in er.async_entries_for_device(registry, dev) if e.domain == "device_tracker"
+    )
+    registry.async_update_entity(tracker.entity_id, name="Family car")
+    await hass.async_block_till_done()
+    triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, dev)
+    arrives = next(t for t in triggers if t["domain"] == DOMAIN and t["type"] == "arrived_home")
+    texts = await async_get_translations(hass, "en", "device_automation", [DOMAIN])
+    assert editor_name(hass, texts, arrives) == "Family car arrives home"
+
+
+@pytest.mark.parametrize(
+    ("trigger", "message"),
+    [
+        (
+            {"type": "approaching", "distance": -1},
+            f"The distance from home must be a number of km from {MIN_DISTANCE_KM:g} to "
+            f'{MAX_DISTANCE_KM:g}; "-1" is not',
+        ),
+        ({"type": "approaching", "distance": 0}, '"0" is not'),
+        ({"type": "leaving", "distance": "abc"}, '"abc" is not'),
+        ({"type": "leaving", "distance": 0.04}, '"0.04" is not'),
+        ({"type": "leaving", "distance": True}, '"True" is not'),
+        ({"type": "approaching", "distance": 501}, '"501" is not'),
+        (
+            {"type": "time_to_home_below", "minutes": 0},
+            'The minutes to home must be a number from 1 to 600; "0" is not',
+        ),
+    ],
+)
+async def test_bad_distance_gets_a_translated_error(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_ws_client: Any,
+    trigger: dict[str, Any],
+    message: str,
+) -> None:
+    dev = vehicle_device_id(hass, init_integration)
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "validate_config",
+            "triggers": [{"trigger": "device", "domain": DOMAIN, "device_id": dev, **trigger}],
+        }
+    )
+    result = (await client.receive_json())["result"]["triggers"]
+    assert result["valid"] is False
+    assert result["error"].endswith(message)
+    assert "Message malformed" not in result["error"]
+    assert "at least" not in result["error"]
+
+
+@pytest.mark.parametrize(
+    ("trigger", "key", "value"),
+    [
+        ({"type": "approaching", "distance": "2,5"}, "distance", 2.5),
+        ({"type": "leaving", "distance": str(MIN_DISTANCE_KM)}, "distance", MIN_DISTANCE_KM),
+        ({"type": "leaving"}, "distance", 1.0),
+        ({"type": "time_to_home_below"}, "minutes", 15.0),
+    ],
+)
+async def test_good_distances_are_normalised(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    trigger: dict[str, Any],
+    key: str,
+    value: float,
+) -> None:
+    from custom_components.car_bridge.device_trigger import (  # noqa: PLC0415
+        async_validate_trigger_config,
+    )
+
+    dev = vehicle_device_id(hass, init_integration)
+    config = await async_validate_trigger_config(
+        hass, {"platform": "device", "domain": DOMAIN, "device_id": dev, **trigger}
+    )
+    assert config[key] == value
 
 
 async def test_approach_triggers_fire_once(

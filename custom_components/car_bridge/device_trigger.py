@@ -7,9 +7,20 @@ from typing import Any
 import probatio as vol
 
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
+from homeassistant.components.device_automation.exceptions import (
+    InvalidDeviceAutomationConfig,
+)
 from homeassistant.components.homeassistant.triggers import event as event_trigger
-from homeassistant.const import CONF_DEVICE_ID, CONF_DOMAIN, CONF_PLATFORM, CONF_TYPE
+from homeassistant.const import (
+    CONF_DEVICE_ID,
+    CONF_DOMAIN,
+    CONF_ENTITY_ID,
+    CONF_PLATFORM,
+    CONF_TYPE,
+    Platform,
+)
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -19,7 +30,7 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
 from .approach.engine import ApproachState, EventType, normalize_km
-from .const import DOMAIN, EVENT_CAR_BRIDGE
+from .const import DOMAIN, EVENT_CAR_BRIDGE, MAX_DISTANCE_KM, MIN_DISTANCE_KM
 from .hub import EtaWatcher, get_hub
 
 CONF_DISTANCE = "distance"
@@ -36,33 +47,87 @@ TRIGGER_TYPES = [
     TYPE_TIME_TO_HOME,
 ]
 
+MIN_MINUTES = 1.0
+MAX_MINUTES = 600.0
+
+# Distance and minutes are checked by hand so that a bad value gets a
+# translated message rather than the schema's "value must be at least".
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
     {
         vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES),
-        vol.Optional(CONF_DISTANCE): vol.All(vol.Coerce(float), vol.Range(min=0.01, max=1000)),
-        vol.Optional(CONF_MINUTES): vol.All(vol.Coerce(float), vol.Range(min=1, max=600)),
+        # The vehicle's location entity: the editor names the trigger after it.
+        vol.Optional(CONF_ENTITY_ID): cv.entity_id_or_uuid,
+        vol.Optional(CONF_DISTANCE): object,
+        vol.Optional(CONF_MINUTES): object,
     }
 )
 
 DEFAULTS = {EventType.APPROACHING.value: 5.0, EventType.LEAVING.value: 1.0}
+DEFAULT_MINUTES = 15.0
+
+
+def _number_in(value: Any, low: float, high: float) -> float | None:
+    """Return ``value`` as a float if it is a number within [low, high]."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
 
 
 async def async_validate_trigger_config(hass: HomeAssistant, config: ConfigType) -> ConfigType:
     """Validate a trigger, filling in the distance or minutes it needs."""
     config = TRIGGER_SCHEMA(config)
     if config[CONF_TYPE] in DISTANCE_TYPES:
-        config.setdefault(CONF_DISTANCE, DEFAULTS[config[CONF_TYPE]])
+        raw = config.get(CONF_DISTANCE, DEFAULTS[config[CONF_TYPE]])
+        if (distance := _number_in(raw, MIN_DISTANCE_KM, MAX_DISTANCE_KM)) is None:
+            raise InvalidDeviceAutomationConfig(
+                translation_domain=DOMAIN,
+                translation_key="invalid_trigger_distance",
+                translation_placeholders={
+                    "value": str(raw),
+                    "min": f"{MIN_DISTANCE_KM:g}",
+                    "max": f"{MAX_DISTANCE_KM:g}",
+                },
+            )
+        config[CONF_DISTANCE] = distance
     elif config[CONF_TYPE] == TYPE_TIME_TO_HOME:
-        config.setdefault(CONF_MINUTES, 15.0)
+        raw = config.get(CONF_MINUTES, DEFAULT_MINUTES)
+        if (minutes := _number_in(raw, MIN_MINUTES, MAX_MINUTES)) is None:
+            raise InvalidDeviceAutomationConfig(
+                translation_domain=DOMAIN,
+                translation_key="invalid_trigger_minutes",
+                translation_placeholders={
+                    "value": str(raw),
+                    "min": f"{MIN_MINUTES:g}",
+                    "max": f"{MAX_MINUTES:g}",
+                },
+            )
+        config[CONF_MINUTES] = minutes
     return config
 
 
+def _location_entity(hass: HomeAssistant, device_id: str) -> str | None:
+    """Return the registry id of the vehicle's location entity, if it has one."""
+    for entity in er.async_entries_for_device(er.async_get(hass), device_id):
+        if entity.platform == DOMAIN and entity.domain == Platform.DEVICE_TRACKER:
+            return entity.id
+    return None
+
+
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
-    """List the triggers of a vehicle."""
-    return [
-        {CONF_PLATFORM: "device", CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id, CONF_TYPE: t}
-        for t in TRIGGER_TYPES
-    ]
+    """List the triggers of a vehicle.
+
+    The frontend fills a trigger's name only with ``entity_name`` (from the
+    trigger's ``entity_id``) and ``subtype``; naming the location entity, which
+    is named like the vehicle, makes the editor say "SU7 arrives home".
+    """
+    base: dict[str, Any] = {CONF_PLATFORM: "device", CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id}
+    if (entity_id := _location_entity(hass, device_id)) is not None:
+        base[CONF_ENTITY_ID] = entity_id
+    return [{**base, CONF_TYPE: t} for t in TRIGGER_TYPES]
 
 
 async def async_get_trigger_capabilities(
@@ -72,13 +137,15 @@ async def async_get_trigger_capabilities(
     trigger_type = config[CONF_TYPE]
     if trigger_type in DISTANCE_TYPES:
         field, default, unit = CONF_DISTANCE, DEFAULTS[trigger_type], "km"
+        low, high = MIN_DISTANCE_KM, MAX_DISTANCE_KM
     elif trigger_type == TYPE_TIME_TO_HOME:
-        field, default, unit = CONF_MINUTES, 15.0, "min"
+        field, default, unit = CONF_MINUTES, DEFAULT_MINUTES, "min"
+        low, high = MIN_MINUTES, MAX_MINUTES
     else:
         return {}
     selector = NumberSelector(
         NumberSelectorConfig(
-            mode=NumberSelectorMode.BOX, min=0.01, step="any", unit_of_measurement=unit
+            mode=NumberSelectorMode.BOX, min=low, max=high, step="any", unit_of_measurement=unit
         )
     )
     return {"extra_fields": vol.Schema({vol.Required(field, default=default): selector})}
