@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import probatio as vol
@@ -17,10 +18,9 @@ from homeassistant.const import (
     CONF_ENTITY_ID,
     CONF_PLATFORM,
     CONF_TYPE,
-    Platform,
 )
-from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.core import CALLBACK_TYPE, Context, HassJob, HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -31,6 +31,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .approach.engine import ApproachState, EventType, normalize_km
 from .const import DOMAIN, EVENT_CAR_BRIDGE, MAX_DISTANCE_KM, MIN_DISTANCE_KM
+from .describe import describe, location_entity, vehicle_name
 from .hub import EtaWatcher, get_hub
 
 CONF_DISTANCE = "distance"
@@ -109,14 +110,6 @@ async def async_validate_trigger_config(hass: HomeAssistant, config: ConfigType)
     return config
 
 
-def _location_entity(hass: HomeAssistant, device_id: str) -> str | None:
-    """Return the registry id of the vehicle's location entity, if it has one."""
-    for entity in er.async_entries_for_device(er.async_get(hass), device_id):
-        if entity.platform == DOMAIN and entity.domain == Platform.DEVICE_TRACKER:
-            return entity.id
-    return None
-
-
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
     """List the triggers of a vehicle.
 
@@ -125,8 +118,8 @@ async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[s
     is named like the vehicle, makes the editor say "SU7 arrives home".
     """
     base: dict[str, Any] = {CONF_PLATFORM: "device", CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id}
-    if (entity_id := _location_entity(hass, device_id)) is not None:
-        base[CONF_ENTITY_ID] = entity_id
+    if (entity := location_entity(hass, device_id)) is not None:
+        base[CONF_ENTITY_ID] = entity.id
     return [{**base, CONF_TYPE: t} for t in TRIGGER_TYPES]
 
 
@@ -178,9 +171,21 @@ async def async_attach_trigger(
             event_trigger.CONF_EVENT_DATA: event_data,
         }
     )
+
+    async def described(run_variables: dict[str, Any], context: Context | None = None) -> Any:
+        # "triggered by SU7 came within 5 km of home" rather than "event 'car_bridge_event'",
+        # in the automation's logbook entry and trace.
+        trigger = run_variables["trigger"]
+        run_variables = {
+            **run_variables,
+            "trigger": {**trigger, "description": describe(hass, trigger["event"].data)},
+        }
+        result = action(run_variables, context)
+        return await result if inspect.isawaitable(result) else result
+
     unsubs.append(
         await event_trigger.async_attach_trigger(
-            hass, event_config, action, trigger_info, platform_type="device"
+            hass, event_config, described, trigger_info, platform_type="device"
         )
     )
 
@@ -216,7 +221,9 @@ def _attach_time_to_home(
                     CONF_MINUTES: minutes,
                     "time_to_home": state.time_to_home_min,
                     "distance_km": round(state.distance_m / 1000, 3),
-                    "description": f"time to home below {minutes:g} min",
+                    "description": (
+                        f"{vehicle_name(hass, config)} is less than {minutes:g} minutes from home"
+                    ),
                 }
             },
         )

@@ -1,0 +1,55 @@
+"""Words for Car Bridge events, shared by the logbook and the device triggers.
+
+The logbook and an automation's "triggered by" text are plain strings that
+Home Assistant does not translate, so they are English, as in core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from .approach.engine import EventType
+from .const import DOMAIN
+
+
+def event_phrase(event_type: str, threshold_km: float | None) -> str:
+    """Return what the vehicle did, e.g. "came within 5 km of home"."""
+    km = f"{threshold_km:g} km" if threshold_km is not None else "a distance"
+    match event_type:
+        case EventType.APPROACHING.value:
+            return f"came within {km} of home"
+        case EventType.LEAVING.value:
+            return f"went beyond {km} from home"
+        case EventType.ARRIVED_HOME.value:
+            return "arrived home"
+        case EventType.LEFT_HOME.value:
+            return "left home"
+    return event_type.replace("_", " ")
+
+
+def vehicle_name(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
+    """Return the vehicle's current name (as renamed by the user), else the one fired."""
+    if (device_id := data.get("device_id")) and (device := dr.async_get(hass).async_get(device_id)):
+        return device.name_by_user or device.name or str(data.get("vehicle", ""))
+    return str(data.get("vehicle") or "Vehicle")
+
+
+def describe(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
+    """Return a sentence for a ``car_bridge_event``: "SU7 came within 5 km of home"."""
+    phrase = event_phrase(str(data.get("type")), data.get("threshold_km"))
+    return f"{vehicle_name(hass, data)} {phrase}"
+
+
+def location_entity(hass: HomeAssistant, device_id: Any) -> er.RegistryEntry | None:
+    """Return the vehicle's location entity, which is named like the vehicle."""
+    if not isinstance(device_id, str):
+        return None
+    for entity in er.async_entries_for_device(er.async_get(hass), device_id):
+        if entity.platform == DOMAIN and entity.domain == Platform.DEVICE_TRACKER:
+            return entity
+    return None
