@@ -27,6 +27,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.translation import async_get_translations
 
 from .conftest import VEHICLE_ID
 
@@ -74,7 +75,7 @@ async def test_user_flow_creates_a_working_vehicle(hass: HomeAssistant) -> None:
     ("user_input", "errors"),
     [
         ({CONF_NAME: "   "}, {CONF_NAME: "name_empty"}),
-        ({CONF_NAME: "!!!"}, {CONF_NAME: "name_empty"}),
+        ({CONF_NAME: "!!!"}, {CONF_NAME: "name_no_letters"}),
         ({CONF_NAME: "S" * 51}, {CONF_NAME: "name_too_long"}),
         ({CONF_NAME: "ǝ"}, {CONF_NAME: "name_no_entity_id"}),
         ({CONF_NAME: "ǝ ǝ"}, {CONF_NAME: "name_no_entity_id"}),
@@ -233,7 +234,27 @@ async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEnt
         ({CONF_THRESHOLDS: ["five"]}, {CONF_THRESHOLDS: "invalid_thresholds"}),
         ({CONF_THRESHOLDS: []}, {CONF_THRESHOLDS: "invalid_thresholds"}),
         ({CONF_THRESHOLDS: ["0"]}, {CONF_THRESHOLDS: "invalid_thresholds"}),
+        ({CONF_THRESHOLDS: ["", " "]}, {CONF_THRESHOLDS: "invalid_thresholds"}),
         ({CONF_ZONE: "zone.gone"}, {CONF_ZONE: "zone_not_found"}),
+        # options checked against each other, each on the field to change
+        (
+            {CONF_THRESHOLDS: ["0.1"], CONF_HYSTERESIS: 5000},
+            {CONF_HYSTERESIS: "hysteresis_too_large"},
+        ),
+        (
+            {CONF_THRESHOLDS: ["5", "0.2"], CONF_HYSTERESIS: 200},
+            {CONF_HYSTERESIS: "hysteresis_too_large"},
+        ),
+        (
+            {CONF_GPS_NOISE: 100, CONF_MAX_ACCURACY: 100},
+            {CONF_MAX_ACCURACY: "accuracy_below_noise"},
+        ),
+        # one reason per field: a value out of range is not also compared
+        ({CONF_THRESHOLDS: ["0.1"], CONF_HYSTERESIS: 9000}, {CONF_HYSTERESIS: "out_of_range"}),
+        (
+            {CONF_GPS_NOISE: 600, CONF_MAX_ACCURACY: 100},
+            {CONF_GPS_NOISE: "out_of_range"},
+        ),
     ],
 )
 async def test_options_flow_errors_recover(
@@ -263,6 +284,49 @@ async def test_names_that_fit_are_accepted(hass: HomeAssistant) -> None:
             flow_id, {**SIM_INPUT, CONF_NAME: name}
         )
         assert result["type"] is FlowResultType.CREATE_ENTRY, name
+
+
+async def test_options_errors_say_why(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {**OPTIONS, CONF_THRESHOLDS: ["0.1", "3"], CONF_HYSTERESIS: 5000, CONF_GPS_NOISE: 100},
+    )
+    assert result["errors"] == {
+        CONF_HYSTERESIS: "hysteresis_too_large",
+        CONF_MAX_ACCURACY: "accuracy_below_noise",
+    }
+    assert result["description_placeholders"] == {"smallest_threshold": "100"}
+    texts = await async_get_translations(hass, "en", "options", [DOMAIN])
+    error = f"component.{DOMAIN}.options.error."
+    assert texts[error + "hysteresis_too_large"].format(**result["description_placeholders"]) == (
+        "The hysteresis must be smaller than the smallest distance threshold (100 m): otherwise "
+        "the car counts as at home, and that threshold stays armed, until it is a whole "
+        "hysteresis away."
+    )
+    assert "1.5 times the noise" in texts[error + "accuracy_below_noise"]
+
+
+async def test_options_form_reads_naturally(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    fields = {
+        str(key): selector.serialize()["selector"]
+        for key, selector in result["data_schema"].schema.items()
+    }
+    # one number box per distance, each with its unit; letters are refused as typed
+    assert fields[CONF_THRESHOLDS]["text"] == {
+        "multiple": True,
+        "multiline": False,
+        "type": "number",
+        "suffix": "km",
+    }
+    # a ratio has no unit (a "×" looked like a clear button)
+    assert "unit_of_measurement" not in fields[CONF_TIME_FACTOR]["number"]
+    assert fields[CONF_HYSTERESIS]["number"]["unit_of_measurement"] == "m"
 
 
 async def test_options_flow_partial_input_keeps_the_rest(

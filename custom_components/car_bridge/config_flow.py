@@ -12,9 +12,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
-    SelectSelector,
-    SelectSelectorConfig,
     TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
 )
 from homeassistant.util import slugify
 
@@ -40,16 +40,15 @@ from .sources.base import SourceKind, check_range, number_selector
 ZONE_SELECTOR = EntitySelector(EntitySelectorConfig(domain="zone"))
 #: Longer names make entity ids that core truncates into clashing ``…_2`` ids.
 MAX_NAME_LENGTH = 50
-THRESHOLD_SUGGESTIONS = ["0.5", "1", "2", "5", "10", "20"]
 
 
-class ThresholdSelector(SelectSelector):
-    """Distances in km as a multi-select with free values; numbers count as text."""
+class ThresholdSelector(TextSelector):
+    """Distances in km, one number box each: the browser refuses letters as they are typed."""
 
     def __init__(self) -> None:
-        """Offer common distances and accept any other."""
+        """One number box per distance, each with its unit."""
         super().__init__(
-            SelectSelectorConfig(options=THRESHOLD_SUGGESTIONS, multiple=True, custom_value=True)
+            TextSelectorConfig(multiple=True, type=TextSelectorType.NUMBER, suffix="km")
         )
 
     def __call__(self, data: Any) -> Any:
@@ -65,6 +64,7 @@ def _check_zone(hass: HomeAssistant, zone: str, errors: dict[str, str]) -> None:
 
 def _parse_thresholds(raw: list[str], errors: dict[str, str]) -> list[float]:
     low, high = RANGES[CONF_THRESHOLDS]
+    raw = [v for v in raw if str(v).strip()]  # an added but empty box
     try:
         values = sorted({round(float(str(v).replace(",", ".")), 3) for v in raw}, reverse=True)
     except ValueError:
@@ -73,6 +73,28 @@ def _parse_thresholds(raw: list[str], errors: dict[str, str]) -> list[float]:
     if not values or not all(low <= v <= high for v in values):
         errors[CONF_THRESHOLDS] = "invalid_thresholds"
     return values
+
+
+def check_options_together(
+    values: dict[str, Any], thresholds: list[float], errors: dict[str, str]
+) -> dict[str, str]:
+    """Check the common options against each other; return the errors' placeholders.
+
+    Only values that passed their own checks are compared, so each field shows
+    one reason at a time. A kind checks its own options against these in its
+    ``validate_options``.
+    """
+    placeholders: dict[str, str] = {}
+    if (
+        thresholds
+        and not errors.keys() & {CONF_HYSTERESIS, CONF_THRESHOLDS}
+        and float(values[CONF_HYSTERESIS]) >= min(thresholds) * 1000
+    ):
+        # Otherwise the car stays "at home", and the smallest crossing armed,
+        # until it is a whole hysteresis beyond it.
+        errors[CONF_HYSTERESIS] = "hysteresis_too_large"
+        placeholders["smallest_threshold"] = f"{min(thresholds) * 1000:g}"
+    return placeholders
 
 
 def _kind(entry: CarBridgeConfigEntry) -> SourceKind:
@@ -97,11 +119,14 @@ class CarBridgeConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _check_name(self, name: str, errors: dict[str, str], exclude: str | None = None) -> None:
         # A name needs a letter or digit, or the entity ids would get no prefix.
-        if not any(char.isalnum() for char in name):
+        if not name:
             errors[CONF_NAME] = "name_empty"
             return
         if len(name) > MAX_NAME_LENGTH:
             errors[CONF_NAME] = "name_too_long"
+            return
+        if not any(char.isalnum() for char in name):
+            errors[CONF_NAME] = "name_no_letters"
             return
         # slugify() says "unknown" for a name it cannot transliterate (such as
         # "ǝ"); behind a fixed word such a name leaves only that word.
@@ -238,6 +263,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
         entry = self.config_entry
         kind = _kind(entry)
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             check_range(
                 {key: user_input[key] for key in (CONF_HYSTERESIS, CONF_MAX_ACCURACY)}, errors
@@ -245,6 +271,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
             thresholds = _parse_thresholds(user_input[CONF_THRESHOLDS], errors)
             _check_zone(self.hass, user_input[CONF_ZONE], errors)
             kind_options = kind.validate_options(self.hass, user_input, errors)
+            placeholders = check_options_together(user_input, thresholds, errors)
             if not errors:
                 return self.async_create_entry(
                     data={
@@ -281,7 +308,12 @@ class CarBridgeOptionsFlow(OptionsFlow):
             step_id=kind.key,
             data_schema=self.add_suggested_values_to_schema(schema, user_input or current),
             errors=errors,
-            description_placeholders=(
-                kind.created_placeholders(self.hass, current) if kind.created_placeholders else None
-            ),
+            description_placeholders={
+                **(
+                    kind.created_placeholders(self.hass, current)
+                    if kind.created_placeholders
+                    else {}
+                ),
+                **placeholders,
+            },
         )

@@ -73,11 +73,12 @@ class SourceKind:
     created_placeholders: Callable[[HomeAssistant, Mapping[str, Any]], dict[str, str]] | None = None
 
 
-def number_selector(unit: str) -> NumberSelector:
+def number_selector(unit: str | None = None) -> NumberSelector:
     """Return a number box; ranges are checked in the flow so a wrong value gets a field error."""
-    return NumberSelector(
-        NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any", unit_of_measurement=unit)
-    )
+    config = NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any")
+    if unit is not None:  # a ratio has none
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)
 
 
 def check_range(values: Mapping[str, Any], errors: Errors) -> None:

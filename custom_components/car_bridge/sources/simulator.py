@@ -18,6 +18,7 @@ from ..const import (
     CONF_BATTERY_START,
     CONF_CRUISE_SPEED,
     CONF_GPS_NOISE,
+    CONF_MAX_ACCURACY,
     CONF_OUTSIDE_TEMPERATURE,
     CONF_START_DISTANCE,
     CONF_TIME_FACTOR,
@@ -27,7 +28,7 @@ from ..const import (
     SOURCE_SIMULATOR,
 )
 from ..vehicle import trust
-from ..vehicle.simulator import SimulatedVehicle, SimulatorOptions
+from ..vehicle.simulator import MIN_REPORTED_ACCURACY_M, SimulatedVehicle, SimulatorOptions
 from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
 
 NUMERIC_OPTIONS = (
@@ -74,6 +75,11 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
     )
 
 
+def reported_accuracy(gps_noise: float) -> float:
+    """Return the accuracy, in m, the simulated car reports at this GPS noise."""
+    return max(MIN_REPORTED_ACCURACY_M, 1.5 * gps_noise)
+
+
 def _config_fields(hass: HomeAssistant) -> dict[Any, Any]:
     return {
         vol.Required(CONF_START_DISTANCE, default=DEFAULT_START_DISTANCE): number_selector("km"),
@@ -91,7 +97,7 @@ def _validate_config(
 def _options_fields(hass: HomeAssistant, current: Mapping[str, Any]) -> dict[Any, Any]:
     fields: dict[str, Any] = {
         CONF_CRUISE_SPEED: number_selector("km/h"),
-        CONF_TIME_FACTOR: number_selector("×"),
+        CONF_TIME_FACTOR: number_selector(),  # a ratio: "×" looked like a clear button
         CONF_GPS_NOISE: number_selector("m"),
         CONF_OUTSIDE_TEMPERATURE: number_selector("°C"),
         CONF_BATTERY_START: number_selector("%"),
@@ -105,6 +111,13 @@ def _validate_options(
 ) -> dict[str, Any]:
     numbers = {key: user_input[key] for key in NUMERIC_OPTIONS}
     check_range(numbers, errors)
+    # The car reports fixes as accurate as 1.5 sigma of its noise: a stricter
+    # maximum accuracy would have the engine ignore every fix.
+    check_range({CONF_MAX_ACCURACY: user_input[CONF_MAX_ACCURACY]}, errors)
+    if not errors.keys() & {CONF_GPS_NOISE, CONF_MAX_ACCURACY} and float(
+        user_input[CONF_MAX_ACCURACY]
+    ) < reported_accuracy(float(user_input[CONF_GPS_NOISE])):
+        errors[CONF_MAX_ACCURACY] = "accuracy_below_noise"
     return {
         **{key: float(value) for key, value in numbers.items()},
         CONF_AUTO_PLUG_IN: bool(user_input[CONF_AUTO_PLUG_IN]),
