@@ -58,7 +58,7 @@ async def test_unedited_copy_is_updated(hass: HomeAssistant, bundled: Path) -> N
 async def test_edited_copy_is_never_overwritten(hass: HomeAssistant, bundled: Path) -> None:
     await async_install_blueprints(hass)
     edited = _target(hass) / "arrived_home.yaml"
-    edited.write_text(edited.read_text().replace("Car arrived", "We are home"))
+    edited.write_text(edited.read_text() + "# my own edit\n")
     mine = edited.read_text()
     _release(bundled, "arrived_home.yaml")
     await async_install_blueprints(hass)

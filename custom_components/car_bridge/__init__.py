@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 import uuid
 
@@ -24,6 +25,7 @@ from .const import (
     CONF_MAX_ACCURACY,
     CONF_SOURCE,
     CONF_THRESHOLDS,
+    CONF_TIME_FACTOR,
     CONF_ZONE,
     DEFAULT_ZONE,
     DOMAIN,
@@ -68,6 +70,17 @@ def home_zone_entity(entry: CarBridgeConfigEntry) -> str:
     return zone
 
 
+def _approach_config(config: Mapping[str, Any]) -> ApproachConfig:
+    return ApproachConfig(
+        thresholds_km=tuple(float(t) for t in config[CONF_THRESHOLDS]),
+        hysteresis_m=float(config[CONF_HYSTERESIS]),
+        max_accuracy_m=float(config[CONF_MAX_ACCURACY]),
+        # A simulator stamps its fixes with Home Assistant's clock while it
+        # drives time_factor times faster: time to home is in its own minutes.
+        time_scale=float(config.get(CONF_TIME_FACTOR, 1.0)),
+    )
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:
     """Set up a vehicle from a config entry, with the source kind its data names."""
     kind = KINDS.get(entry.data.get(CONF_SOURCE, SOURCE_SIMULATOR))
@@ -102,14 +115,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     )
     saved.discard(*built.discarded)
 
-    engine = ApproachEngine(
-        ApproachConfig(
-            thresholds_km=tuple(float(t) for t in config[CONF_THRESHOLDS]),
-            hysteresis_m=float(config[CONF_HYSTERESIS]),
-            max_accuracy_m=float(config[CONF_MAX_ACCURACY]),
-        ),
-        home,
-    )
+    engine = ApproachEngine(_approach_config(config), home)
     if saved.approach is not None:
         try:
             engine.restore(saved.approach)
@@ -127,6 +133,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         store=store,
         zone_entity_id=zone_entity_id,
         extra_save=built.extra_save,
+        applied_options=config,
+        apply_source_options=built.apply_options,
     )
     device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
@@ -189,8 +197,34 @@ async def async_migrate_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) 
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> None:
-    """Apply new options by reloading; the vehicle's state is saved on unload."""
-    await hass.config_entries.async_reload(entry.entry_id)
+    """Apply new options live; reload only for what a running vehicle cannot change.
+
+    The common options (thresholds, hysteresis, maximum accuracy, home zone)
+    always apply live, and so do a kind's own options when its built source
+    can apply them (the simulator's physics). A new name or other entry data
+    (reconfigure), or options a kind cannot apply live (the mirror's entity
+    choices), reload; the vehicle's state is saved on unload.
+    """
+    coordinator = entry.runtime_data.coordinator
+    kind = KINDS[entry.data.get(CONF_SOURCE, SOURCE_SIMULATOR)]
+    config = {**COMMON_DEFAULT_OPTIONS, **kind.default_options, **entry.data, **entry.options}
+    changed = {
+        key
+        for key in config.keys() | coordinator.applied_options.keys()
+        if config.get(key) != coordinator.applied_options.get(key)
+    }
+    own = changed - COMMON_DEFAULT_OPTIONS.keys() - {CONF_ZONE}
+    if coordinator.built_from != (entry.title, dict(entry.data)) or (
+        own and coordinator.apply_source_options is None
+    ):
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+        return
+    coordinator.async_apply_options(
+        config,
+        approach=_approach_config(config),
+        zone_entity_id=home_zone_entity(entry),
+        source_options_changed=bool(own),
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:

@@ -7,7 +7,7 @@ change), then out as ``car_bridge_event`` events.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +28,14 @@ from homeassistant.helpers.event import (
 )
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .approach.engine import ApproachEngine, ApproachEvent, ApproachState, Fix, Home
+from .approach.engine import (
+    ApproachConfig,
+    ApproachEngine,
+    ApproachEvent,
+    ApproachState,
+    Fix,
+    Home,
+)
 from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER
 from .data import CarBridgeConfigEntry
 from .hub import DeviceWatch, get_hub
@@ -81,6 +88,8 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         store: CarBridgeStore,
         zone_entity_id: str,
         extra_save: Callable[[], dict[str, Any]],
+        applied_options: Mapping[str, Any] | None = None,
+        apply_source_options: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> None:
         """Create the coordinator; :meth:`async_start` starts the flow of data."""
         super().__init__(hass, LOGGER, config_entry=entry, name=entry.title, update_interval=None)
@@ -91,7 +100,14 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self._watch: DeviceWatch | None = None
         self._store = store
         self._extra_save = extra_save
+        #: The entry's title and data the vehicle was built from (a change reloads)
+        #: and the options in force (a change applies live where it can).
+        self.built_from: tuple[str, dict[str, Any]] = (entry.title, dict(entry.data))
+        self.applied_options: dict[str, Any] = dict(applied_options or entry.options)
+        #: Applies the source kind's own options live; None if they need a reload.
+        self.apply_source_options = apply_source_options
         self._unsubs: list[CALLBACK_TYPE] = []
+        self._zone_unsub: CALLBACK_TYPE | None = None
         self._unavailable: frozenset[Value] = frozenset()
         #: Unique ids of the entities the platforms created for this source.
         self.entity_unique_ids: set[str] = set()
@@ -129,15 +145,16 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
                     cancel_on_shutdown=True,
                 )
             )
-        self._unsubs.append(
-            async_track_state_change_event(self.hass, [self.zone_entity_id], self._zone_changed)
-        )
+        self._track_zone()
 
     async def async_shutdown(self) -> None:
         """Stop everything and save the state now."""
         await super().async_shutdown()
         while self._unsubs:
             self._unsubs.pop()()
+        if self._zone_unsub is not None:
+            self._zone_unsub()
+            self._zone_unsub = None
         self.source.stop()
         if self._watch is not None and self.device_id is not None:
             self._watch.listener = None
@@ -265,6 +282,48 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self.set_home(home)
 
     @callback
+    def _track_zone(self) -> None:
+        if self._zone_unsub is not None:
+            self._zone_unsub()
+        self._zone_unsub = async_track_state_change_event(
+            self.hass, [self.zone_entity_id], self._zone_changed
+        )
+
+    # -- live options ------------------------------------------------------
+
+    @callback
+    def async_apply_options(
+        self,
+        options: Mapping[str, Any],
+        *,
+        approach: ApproachConfig,
+        zone_entity_id: str,
+        source_options_changed: bool = False,
+    ) -> None:
+        """Apply new options to the running vehicle, without a reload.
+
+        Nothing goes unavailable and nothing is announced: new thresholds start
+        from where the car is now (a threshold it is already inside does not
+        fire late), a new home re-initialises the engine silently, and entities
+        write only values that changed.
+        """
+        self.engine.config = approach
+        if self._watch is not None:
+            self._sync_triggers()  # re-syncs the crossings with the new thresholds
+        if source_options_changed and self.apply_source_options is not None:
+            self.apply_source_options(options)
+        if zone_entity_id != self.zone_entity_id:
+            ir.async_delete_issue(self.hass, DOMAIN, zone_issue_id(self.config_entry.entry_id))
+            self.zone_entity_id = zone_entity_id
+            self._track_zone()
+            if (home := zone_home(self.hass, zone_entity_id)) is None:
+                # As when the zone is deleted: nothing counts as home until it exists.
+                create_zone_issue(self.hass, self.config_entry, zone_entity_id)
+            self.set_home(home)
+        self.applied_options = dict(options)
+        self._store.async_schedule_save(self._save_data)
+        LOGGER.debug("%s: options applied without a reload", self.config_entry.title)
+
     def set_home(self, home: Home | None) -> None:
         """Measure against a new home; None while the home zone is deleted."""
         self.engine.set_home(home)

@@ -21,7 +21,9 @@ from .vehicle.model import Value
 
 PARALLEL_UPDATES = 0
 
-LOCATION = EntityDescription(key="location", name=None)
+# Named like the vehicle (name=None) with a car icon; the translation key only
+# carries the icon.
+LOCATION = EntityDescription(key="location", name=None, translation_key="location")
 LOCATION_VALUES = (Value.POSITION,)
 
 
@@ -41,6 +43,8 @@ class CarBridgeTracker(CarBridgeEntity, TrackerEntity):
     """The vehicle's filtered GPS position."""
 
     _attr_source_type = SourceType.GPS
+    # Core files trackers under "Diagnostic"; a car's location is what it is about.
+    _attr_entity_category = None  # type: ignore[assignment]  # core types it as always set
 
     def shown(self) -> tuple[float, float, float, bool] | None:
         """Return the filtered fix and the at-home decision the zones follow."""

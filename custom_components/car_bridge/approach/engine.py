@@ -199,6 +199,11 @@ class ApproachConfig:
     thresholds_km: tuple[float, ...] = DEFAULT_THRESHOLDS_KM
     hysteresis_m: float = DEFAULT_HYSTERESIS_M
     max_accuracy_m: float = DEFAULT_MAX_ACCURACY_M
+    #: Seconds of the source's clock per second of the fixes' timestamps (a
+    #: simulator's time factor). Speeds are the source's (the plausibility gate
+    #: allows time_scale times the ground per second) and time to home is in the
+    #: source's minutes, so a sped-up drive reads like the real drive it stands for.
+    time_scale: float = 1.0
 
 
 class MalformedStateError(ValueError):
@@ -397,7 +402,13 @@ class ApproachEngine:
         """Return whether a car could have moved between two samples."""
         elapsed = (to.time - frm.time).total_seconds()
         north, east = local_offset_m(frm.latitude, frm.longitude, to.latitude, to.longitude)
-        allowed = MAX_SPEED_MPS * elapsed + frm.accuracy + to.accuracy + JUMP_MARGIN_M
+        # A sped-up simulator covers time_scale times the ground per second.
+        allowed = (
+            MAX_SPEED_MPS * elapsed * self.config.time_scale
+            + frm.accuracy
+            + to.accuracy
+            + JUMP_MARGIN_M
+        )
         return math.hypot(north, east) <= allowed
 
     # -- the hot path ------------------------------------------------------
@@ -647,7 +658,11 @@ class ApproachEngine:
             closing = sample.speed / 3.6 * math.cos(math.radians(sample.heading - to_home))
         else:
             before = self._centre_m(last.latitude, last.longitude)
-            closing = (before - self._centre_m(sample.latitude, sample.longitude)) / elapsed
+            closing = (
+                (before - self._centre_m(sample.latitude, sample.longitude))
+                / elapsed
+                / self.config.time_scale
+            )
         decay = math.exp(-elapsed / ETA_TIME_CONSTANT_S)
         self._speed_sum = self._speed_sum * decay + closing * elapsed
         self._speed_weight = self._speed_weight * decay + elapsed

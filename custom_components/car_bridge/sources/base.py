@@ -42,6 +42,10 @@ class BuiltSource:
     #: Saved values the kind could not trust and started afresh, for the
     #: one warning that says what was discarded (e.g. "vehicle.battery").
     discarded: Sequence[str] = ()
+    #: Apply the kind's own options to the running source; None if a change of
+    #: them needs a reload. Common options (thresholds, hysteresis, maximum
+    #: accuracy, home zone) always apply live.
+    apply_options: Callable[[Mapping[str, Any]], None] | None = None
 
 
 type Errors = dict[str, str]

@@ -40,15 +40,19 @@ NUMERIC_OPTIONS = (
 )
 
 
-async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
-    config = ctx.config
-    options = SimulatorOptions(
+def _simulator_options(config: Mapping[str, Any]) -> SimulatorOptions:
+    return SimulatorOptions(
         cruise_speed=float(config[CONF_CRUISE_SPEED]),
         time_factor=float(config[CONF_TIME_FACTOR]),
         gps_noise=float(config[CONF_GPS_NOISE]),
         outside_temperature=float(config[CONF_OUTSIDE_TEMPERATURE]),
         auto_plug_in=bool(config[CONF_AUTO_PLUG_IN]),
     )
+
+
+async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
+    config = ctx.config
+    options = _simulator_options(config)
     battery_start = float(config[CONF_BATTERY_START])
     entry = ctx.entry
     kwargs: dict[str, Any] = {
@@ -68,10 +72,21 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
     if ctx.saved is not None and saved_battery not in (None, battery_start):
         # The user changed the starting battery in the options: apply it now.
         source.set_battery(battery_start)
+    # The battery option sets the battery when it changes, not at every start.
+    applied = {CONF_BATTERY_START: battery_start}
+
+    def apply_options(new: Mapping[str, Any]) -> None:
+        # All of the simulator's physics applies to the running car.
+        source.options = _simulator_options(new)
+        if float(new[CONF_BATTERY_START]) != applied[CONF_BATTERY_START]:
+            applied[CONF_BATTERY_START] = float(new[CONF_BATTERY_START])
+            source.set_battery(applied[CONF_BATTERY_START])
+
     return BuiltSource(
         source=source,
-        extra_save=lambda: {CONF_BATTERY_START: battery_start},
+        extra_save=lambda: dict(applied),
         discarded=discarded,
+        apply_options=apply_options,
     )
 
 
