@@ -22,7 +22,9 @@ import urllib.request
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "docs"
+#: Where the suite writes screenshots and logs (git-ignored). Only
+#: script/screenshots writes the README's pictures in docs/.
+ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
 START_TIMEOUT_S = 240
 CLIENT_ID = "http://127.0.0.1/"
 
@@ -164,8 +166,10 @@ def running_hass(config_dir: Path, extra: str = "", artifacts: str = "") -> Iter
     """
     port = free_port()
     (config_dir / "configuration.yaml").write_text(configuration(port, extra))
-    for name, empty in (("automations.yaml", "[]"), ("scripts.yaml", "{}"), ("scenes.yaml", "[]")):
-        (config_dir / name).write_text(empty + "\n")
+    # What script/develop puts in place: the UI's files from defaults, the dashboard.
+    for default in (ROOT / "config" / "defaults").glob("*.yaml"):
+        shutil.copyfile(default, config_dir / default.name)
+    shutil.copytree(ROOT / "config" / "dashboards", config_dir / "dashboards")
     # As script/develop does: the location step is done by configuration.yaml.
     (config_dir / ".storage").mkdir()
     (config_dir / ".storage" / "onboarding").write_text(json.dumps(ONBOARDING_DONE_LOCATION))
@@ -204,11 +208,10 @@ def running_hass(config_dir: Path, extra: str = "", artifacts: str = "") -> Iter
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         log.close()
-        out = ROOT / "tests" / "e2e" / "artifacts"
-        out.mkdir(parents=True, exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for name in ("home-assistant.log", "stdout.log"):
             if (config_dir / name).exists():
-                shutil.copyfile(config_dir / name, out / f"{artifacts}{name}")
+                shutil.copyfile(config_dir / name, ARTIFACTS / f"{artifacts}{name}")
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from playwright.sync_api import (
 )
 import pytest
 
-from .conftest import DOCS, Hass
+from .conftest import ARTIFACTS, Hass
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -66,7 +66,7 @@ def confirm_http_settings(page: Page) -> None:
 
 
 def test_add_car_bridge_in_the_ui(hass_server: Hass, page: Page) -> None:
-    DOCS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_in(page, hass_server)
 
     page.goto(f"{hass_server.url}/config/integrations/dashboard")
@@ -79,7 +79,7 @@ def test_add_car_bridge_in_the_ui(hass_server: Hass, page: Page) -> None:
     page.get_by_text("Simulated car (no car account needed)").click()
     expect(page.get_by_text("Start distance from home")).to_be_visible()
     page.wait_for_timeout(500)
-    page.screenshot(path=str(DOCS / "config_flow.png"))
+    page.screenshot(path=str(ARTIFACTS / "config_flow.png"))
     page.get_by_role("button", name=re.compile("^Submit$", re.I)).click()
 
     # The entry is created and its entities appear.
@@ -92,7 +92,7 @@ def test_add_car_bridge_in_the_ui(hass_server: Hass, page: Page) -> None:
     assert state is not None
     assert state["state"] == "80.0"
     expect(page.get_by_text("Simulated vehicle")).to_be_visible()
-    page.screenshot(path=str(DOCS / "device_created.png"))
+    page.screenshot(path=str(ARTIFACTS / "device_created.png"))
     page.get_by_role("button", name=re.compile("finish", re.I)).click()
 
     device_id = hass_server.api(
@@ -103,12 +103,12 @@ def test_add_car_bridge_in_the_ui(hass_server: Hass, page: Page) -> None:
     for name in ("Battery", "Cabin temperature", "Charge state", "Distance to home", "Range"):
         expect(page.get_by_text(name, exact=True).first).to_be_visible()
     page.wait_for_timeout(1000)
-    page.screenshot(path=str(DOCS / "device_page.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "device_page.png"), full_page=True)
 
 
 def test_mirror_step_in_the_ui(hass_server: Hass, page: Page) -> None:
     """The mirror source's form, with its filtered entity pickers (screenshot for the README)."""
-    DOCS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_in(page, hass_server)
     page.goto(f"{hass_server.url}/config/integrations/dashboard")
     confirm_http_settings(page)
@@ -120,4 +120,4 @@ def test_mirror_step_in_the_ui(hass_server: Hass, page: Page) -> None:
     for field in ("Location", "Battery level", "Charging state", "Lock"):
         expect(page.get_by_text(field, exact=True).first).to_be_visible()
     page.wait_for_timeout(500)
-    page.screenshot(path=str(DOCS / "mirror_step.png"))
+    page.screenshot(path=str(ARTIFACTS / "mirror_step.png"))
