@@ -31,7 +31,12 @@ async def async_setup_entry(
 
 
 class CarBridgeChargingSwitch(CarBridgeEntity, SwitchEntity):
-    """On while the car is plugged in and allowed to charge."""
+    """Whether charging is enabled: on while the car is plugged in and allowed to charge.
+
+    It stays on when the car has reached its limit and draws nothing (charge
+    state "complete"), as the car would charge again below it; whether energy
+    flows is the charging binary sensor's job.
+    """
 
     _attr_device_class = SwitchDeviceClass.SWITCH
 

@@ -1,0 +1,187 @@
+"""The README's pictures, from a real Home Assistant and headless Chromium.
+
+Run only by `script/screenshots` (it names this file; `script/test` never
+collects it, as it is not a test_*.py module), because it rewrites the
+tracked pictures in docs/. The demo home is config/'s: Amsterdam, km and °C.
+Along the way it checks what the pictures are meant to show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+import json
+import re
+import time
+from typing import Any
+
+import aiohttp
+from playwright.sync_api import Browser, Page, expect
+import pytest
+
+from .conftest import ARTIFACTS, ROOT, Hass
+from .test_01_ui_setup import TIMEOUT_MS, browser, confirm_http_settings, log_in  # noqa: F401
+
+DOCS = ROOT / "docs"
+TRIGGERS_EN = (
+    "SU7 comes within a distance of home",
+    "SU7 goes beyond a distance from home",
+    "SU7 arrives home",
+    "SU7 leaves home",
+    "SU7 is less than a number of minutes from home",
+)
+TRIGGERS_ZH = ("SU7 进入离家指定距离内", "SU7 到家", "SU7 距到家少于指定分钟数")
+
+
+def new_page(browser: Browser, language: str = "en") -> Page:  # noqa: F811 - the fixture's value
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    # The frontend keeps the chosen language in local storage.
+    context.add_init_script(
+        f"localStorage.setItem('selectedLanguage', {json.dumps(json.dumps(language))})"
+    )
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:  # noqa: F811 - the fixture's value
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+async def ws_call(hass: Hass, message: dict[str, Any]) -> Any:
+    async with aiohttp.ClientSession() as session, session.ws_connect(hass.ws_url) as ws:
+        assert (await ws.receive_json())["type"] == "auth_required"
+        await ws.send_json({"type": "auth", "access_token": hass.token})
+        assert (await ws.receive_json())["type"] == "auth_ok"
+        await ws.send_json({"id": 1, **message})
+        result = await ws.receive_json()
+        assert result["success"], result
+        return result["result"]
+
+
+def wait_until(hass: Hass, check: Any, what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def add_car_in_the_ui(hass: Hass, page: Page) -> None:
+    page.goto(f"{hass.url}/config/integrations/dashboard")
+    confirm_http_settings(page)
+    page.get_by_role("button", name=re.compile("Add integration", re.I)).click()
+    page.get_by_placeholder(re.compile("Search", re.I)).last.fill("Car Bridge")
+    page.get_by_text("Car Bridge", exact=True).last.click()
+    page.get_by_text("Simulated car (no car account needed)").click()
+    expect(page.get_by_text("Start distance from home")).to_be_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(DOCS / "config_flow.png"))
+    page.get_by_role("button", name=re.compile("^Submit$", re.I)).click()
+    wait_until(hass, lambda: hass.state("sensor.su7_battery") is not None, "the car's entities")
+    page.get_by_role("button", name=re.compile("finish", re.I)).click()
+
+
+def drive_home_fast(hass: Hass) -> None:
+    """Time factor 10, then home: stop half way, with distance, direction and time to home."""
+    entry = next(
+        e
+        for e in hass.api("/api/config/config_entries/entry?domain=car_bridge")
+        if e["title"] == "SU7"
+    )
+    flow = hass.api("/api/config/config_entries/options/flow", {"handler": entry["entry_id"]})
+    result = hass.api(
+        f"/api/config/config_entries/options/flow/{flow['flow_id']}", {"time_factor": 10}
+    )
+    assert result["type"] == "create_entry", result
+    hass.api(
+        "/api/services/car_bridge/send_destination",
+        {"entity_id": "device_tracker.su7", "zone": "zone.home"},
+    )
+
+    def half_way() -> bool:
+        distance = hass.state("sensor.su7_distance_to_home")
+        eta = hass.state("sensor.su7_time_to_home")
+        return (
+            distance is not None
+            and eta is not None
+            and eta["state"] not in ("unknown", "unavailable")
+            and float(distance["state"]) < 5.5
+        )
+
+    wait_until(hass, half_way, "the car half way home")
+    # Freeze the picture: cruise on at real time.
+    flow = hass.api("/api/config/config_entries/options/flow", {"handler": entry["entry_id"]})
+    hass.api(f"/api/config/config_entries/options/flow/{flow['flow_id']}", {"time_factor": 1})
+
+
+def test_readme_pictures(hass_server: Hass, browser: Browser, page: Page) -> None:  # noqa: F811
+    hass = hass_server
+    DOCS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_in(page, hass)
+    add_car_in_the_ui(hass, page)
+    drive_home_fast(hass)
+
+    # The Car dashboard of script/develop, in km.
+    page.goto(f"{hass.url}/car-bridge/su7")
+    expect(page.get_by_text("On the way home")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"\d km")).first).to_be_visible()
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(DOCS / "dashboard.png"))
+
+    device_id = hass.api("/api/template", {"template": "{{ device_id('device_tracker.su7') }}"})
+    page.goto(f"{hass.url}/config/devices/device/{device_id}")
+    expect(page.get_by_text("Distance to home", exact=True).first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"°C")).first).to_be_visible()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(DOCS / "device_page.png"), full_page=True)
+
+    # An automation with the five device triggers exactly as the editor lists them.
+    # Playwright's sync API runs an event loop in this thread: talk from another.
+    with ThreadPoolExecutor(1) as pool:
+        message = {"type": "device_automation/trigger/list", "device_id": device_id}
+        triggers = pool.submit(asyncio.run, ws_call(hass, message)).result()
+    ours = [t for t in triggers if t["domain"] == "car_bridge"]
+    assert len(ours) == 5
+    for trigger in ours:
+        trigger["trigger"] = trigger.pop("platform")
+        if trigger["type"] in ("approaching", "leaving"):
+            trigger["distance"] = 5 if trigger["type"] == "approaching" else 1
+        elif trigger["type"] == "time_to_home_below":
+            trigger["minutes"] = 15
+    result = hass.api(
+        "/api/config/automation/config/car_bridge_triggers",
+        {"alias": "Car Bridge device triggers", "triggers": ours, "actions": []},
+    )
+    assert result == {"result": "ok"}
+    page.goto(f"{hass.url}/config/automation/edit/car_bridge_triggers")
+    for name in TRIGGERS_EN:
+        expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(DOCS / "device_triggers.png"), full_page=True)
+
+    # The list the editor offers for the vehicle: open one trigger's picker.
+    page.get_by_role("heading", name="SU7 arrives home", exact=True).click()
+    page.wait_for_timeout(1000)
+    (ARTIFACTS / "trigger_row.aria.txt").write_text(page.locator("body").aria_snapshot())
+    page.get_by_role("combobox", name=re.compile("Trigger", re.I)).last.click()
+    for name in TRIGGERS_EN:
+        expect(page.get_by_role("option", name=name, exact=True)).to_be_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(DOCS / "device_trigger_list.png"))
+    page.keyboard.press("Escape")
+
+    # The same in Chinese (checked, kept with the suite's artifacts).
+    chinese = new_page(browser, "zh-Hans")
+    log_in(chinese, hass)
+    chinese.goto(f"{hass.url}/config/automation/edit/car_bridge_triggers")
+    for name in TRIGGERS_ZH:
+        expect(chinese.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    chinese.wait_for_timeout(1000)
+    chinese.screenshot(path=str(ARTIFACTS / "device_triggers_zh-Hans.png"), full_page=True)
+    chinese.context.close()
