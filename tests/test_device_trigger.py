@@ -222,6 +222,23 @@ async def test_good_distances_are_normalised(
     assert config[key] == value
 
 
+async def test_hand_written_trigger_may_name_the_location_entity(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
+) -> None:
+    dev = vehicle_device_id(hass, init_integration)
+    calls = await automations(
+        hass, dev, {"arrives": {"type": "arrived_home", "entity_id": "device_tracker.su7"}}
+    )
+    await drive(hass, tick, zone="zone.home")
+    assert fired(calls) == ["arrives"]
+    texts = await async_get_translations(hass, "en", "device_automation", [DOMAIN])
+    template = texts[f"component.{DOMAIN}.device_automation.trigger_type.arrived_home"]
+    # the editor names a trigger with an entity id after the entity's state name
+    assert template.replace("{entity_name}", hass.states.get("device_tracker.su7").name) == (
+        "SU7 arrives home"
+    )
+
+
 async def test_approach_triggers_fire_once(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
