@@ -24,6 +24,12 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
 from .conftest import HOME_LAT, HOME_LON, send_destination
+from .test_mirror import (  # noqa: F401 - the mirror vehicle fixture
+    BATTERY,
+    CHARGING,
+    TRACKER,
+    model_y,
+)
 
 
 class Recorder:
@@ -185,3 +191,26 @@ async def test_rename_reloads(hass: HomeAssistant, init_integration: MockConfigE
     await hass.async_block_till_done()
     assert init_integration.state is ConfigEntryState.LOADED
     assert init_integration.runtime_data.coordinator is not coordinator
+
+
+@pytest.mark.usefixtures("home_zone")
+async def test_mirror_thresholds_apply_live_and_entity_choices_reload(
+    hass: HomeAssistant,
+    model_y: MockConfigEntry,  # noqa: F811 - the fixture's value
+) -> None:
+    coordinator = model_y.runtime_data.coordinator
+    options = {
+        **{k: v for k, v in model_y.options.items() if v is not None},
+        "tracker": TRACKER,
+        "battery": BATTERY,
+        "charge_state": CHARGING,
+        CONF_THRESHOLDS: ["3"],
+    }
+    await set_options(hass, model_y, **options)
+    assert model_y.runtime_data.coordinator is coordinator
+    assert coordinator.engine.thresholds_km == [3.0]
+    # choosing another entity to mirror needs a new source: a reload
+    hass.states.async_set("sensor.tesla_range", "300", {"unit_of_measurement": "km"})
+    await set_options(hass, model_y, **{**options, "range": "sensor.tesla_range"})
+    assert model_y.runtime_data.coordinator is not coordinator
+    assert model_y.state is ConfigEntryState.LOADED
