@@ -169,7 +169,8 @@ def test_readme_pictures(hass_server: Hass, browser: Browser, page: Page) -> Non
     page.get_by_role("heading", name="SU7 arrives home", exact=True).click()
     # the picker's value, in the side panel (the row's title comes first)
     page.get_by_text("SU7 arrives home", exact=True).last.click()
-    page.keyboard.type("home")  # the list also holds the entities' own triggers
+    # the list also holds the entities' own triggers: search for the vehicle's
+    page.get_by_placeholder("Search", exact=True).last.fill("home")
     page.wait_for_timeout(1000)
     for name in TRIGGERS_EN:
         expect(page.get_by_text(name, exact=True).last).to_be_visible()
