@@ -36,7 +36,7 @@ async def test_charging_switch_shows_charging_enabled(
     await tick(5)
     assert hass.states.get("binary_sensor.su7_plugged_in").state == "on"
     assert hass.states.get("sensor.su7_charge_state").state == "charging"
-    assert hass.states.get("switch.su7_charging").state == "on"
+    assert hass.states.get("switch.su7_charging_enabled").state == "on"
     # at its limit the car draws nothing, yet charging stays enabled
     await hass.services.async_call(
         "number", "set_value", {"entity_id": "number.su7_charge_limit", "value": 50}, blocking=True
@@ -44,9 +44,9 @@ async def test_charging_switch_shows_charging_enabled(
     await tick(2)
     assert hass.states.get("sensor.su7_charge_state").state == "complete"
     assert hass.states.get("binary_sensor.su7_charging").state == "off"
-    assert hass.states.get("switch.su7_charging").state == "on"
+    assert hass.states.get("switch.su7_charging_enabled").state == "on"
     # paused by the user: off
     await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": "switch.su7_charging"}, blocking=True
+        "switch", "turn_off", {"entity_id": "switch.su7_charging_enabled"}, blocking=True
     )
-    assert hass.states.get("switch.su7_charging").state == "off"
+    assert hass.states.get("switch.su7_charging_enabled").state == "off"
