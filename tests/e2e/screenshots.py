@@ -187,3 +187,16 @@ def test_readme_pictures(hass_server: Hass, browser: Browser, page: Page) -> Non
     chinese.wait_for_timeout(1000)
     chinese.screenshot(path=str(ARTIFACTS / "device_triggers_zh-Hans.png"), full_page=True)
     chinese.context.close()
+
+    # The mirror source's form, with its filtered entity pickers.
+    mirror = new_page(browser)
+    log_in(mirror, hass)
+    mirror.goto(f"{hass.url}/config/integrations/dashboard")
+    mirror.get_by_role("button", name=re.compile("Add integration", re.I)).click()
+    mirror.get_by_placeholder(re.compile("Search", re.I)).last.fill("Car Bridge")
+    mirror.get_by_text("Car Bridge", exact=True).last.click()
+    mirror.get_by_text(re.compile("Use entities you already have")).click()
+    expect(mirror.get_by_text("Destination script").first).to_be_visible()
+    mirror.wait_for_timeout(500)
+    mirror.screenshot(path=str(DOCS / "mirror_step.png"))
+    mirror.context.close()
