@@ -97,7 +97,6 @@ async def vehicle(
     webhook_entry: MockConfigEntry,
 ) -> MockConfigEntry:
     """The webhook vehicle, set up at the payloads' NOW."""
-    hass.loop.slow_callback_duration = 1e9
     freezer.move_to(NOW)
     webhook_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(webhook_entry.entry_id)
@@ -517,7 +516,8 @@ async def test_a_malformed_saved_state_starts_afresh(
     webhook_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(webhook_entry.entry_id)
     await hass.async_block_till_done()
-    assert "saved vehicle state is malformed" in caplog.text
+    assert "saved state could not be fully trusted" in caplog.text
+    assert "vehicle.timestamp" in caplog.text
     assert state(hass, "sensor.model_y_battery") == STATE_UNKNOWN
 
 

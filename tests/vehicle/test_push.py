@@ -93,16 +93,26 @@ def test_saved_and_restored() -> None:
 
 
 @pytest.mark.parametrize(
-    "saved",
+    ("saved", "discarded"),
     [
-        {"position": None},
-        {"timestamp": "yesterday"},
-        {"timestamp": NOW.isoformat(), "locked": "yes"},
-        {"timestamp": NOW.isoformat(), "battery_level": "x"},
-        {"timestamp": NOW.isoformat(), "charge_state": "sideways"},
-        {"timestamp": NOW.isoformat(), "position": {"latitude": 1}},
+        ({"position": None}, ["timestamp"]),
+        ({"timestamp": "yesterday"}, ["timestamp"]),
+        ({"timestamp": NOW.isoformat(), "locked": "yes"}, ["locked"]),
+        ({"timestamp": NOW.isoformat(), "battery_level": "x"}, ["battery_level"]),
+        ({"timestamp": NOW.isoformat(), "battery_level": 990.0}, ["battery_level"]),
+        ({"timestamp": NOW.isoformat(), "odometer": -5.0}, ["odometer"]),
+        ({"timestamp": NOW.isoformat(), "charge_state": "sideways"}, ["charge_state"]),
+        ({"timestamp": NOW.isoformat(), "position": {"latitude": 1}}, ["position"]),
+        ({"timestamp": "2099-01-01T00:00:00+00:00"}, ["timestamp"]),
     ],
 )
-def test_malformed_saved_state_raises(saved: dict[str, object]) -> None:
-    with pytest.raises((KeyError, TypeError, ValueError)):
-        PushVehicle(NOW, saved)
+def test_malformed_saved_values_are_discarded(
+    saved: dict[str, object], discarded: list[str]
+) -> None:
+    car = PushVehicle(NOW, saved)
+    assert car.discarded == discarded
+    for name in discarded:
+        if name != "timestamp":
+            assert getattr(car.state, name) is None
+    # Nothing that was discarded holds back the next update.
+    assert car.apply(update(timestamp=NOW, battery_level=50.0), NOW)

@@ -231,12 +231,10 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
         "local_only": bool(config.get(CONF_LOCAL_ONLY, False)),
         "timeout": timedelta(minutes=float(config[CONF_CONNECTION_TIMEOUT])),
     }
-    try:
-        source = WebhookVehicle(hass, **kwargs, saved=saved)
-    except KeyError, TypeError, ValueError:
-        LOGGER.warning("%s: saved vehicle state is malformed; starting afresh", ctx.entry.title)
-        source = WebhookVehicle(hass, **kwargs, saved=None)
-    return BuiltSource(source=source)
+    # The vehicle checks every saved value itself; the one warning of setup
+    # names what it could not trust.
+    source = WebhookVehicle(hass, **kwargs, saved=saved)
+    return BuiltSource(source=source, discarded=[f"vehicle.{name}" for name in source.discarded])
 
 
 def _config_fields(hass: HomeAssistant) -> dict[Any, Any]:

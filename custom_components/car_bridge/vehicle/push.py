@@ -11,7 +11,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from .formats import TelemetryUpdate
+from . import trust
+from .formats import MAX_CLOCK_SKEW, TelemetryUpdate
+from .formats.car_bridge import RANGES
 from .model import Capabilities, ChargeState, Position, Value, VehicleState
 from .source import VehicleSource
 
@@ -54,8 +56,10 @@ class PushVehicle(VehicleSource):
         self._state = VehicleState(timestamp=now)
         #: When the last accepted update arrived (our clock), for staleness.
         self.last_received: datetime | None = None
+        #: Saved values that could not be trusted and start afresh.
+        self.discarded: list[str] = []
         if saved:
-            self._state, self.last_received = _restore(saved)
+            self._state, self.last_received, self.discarded = _restore(saved, now)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -128,38 +132,77 @@ class PushVehicle(VehicleSource):
         }
 
 
-def _restore(saved: dict[str, Any]) -> tuple[VehicleState, datetime | None]:
-    """Rebuild a saved state; a malformed one raises KeyError, TypeError or ValueError."""
-    position = saved.get("position")
+def _restore(
+    saved: dict[str, Any], now: datetime
+) -> tuple[VehicleState, datetime | None, list[str]]:
+    """Rebuild a saved state value by value; what cannot be trusted is unknown.
+
+    Every number must be finite and in the range the Car Bridge format allows,
+    and times must be aware and not ahead of ``now``: a time ahead would make
+    every later post look older and be ignored. Returns the state, when the
+    last update arrived, and the names of the values that were discarded.
+    """
+    discarded: list[str] = []
+    latest = now + MAX_CLOCK_SKEW
+    timestamp = _time(saved.get("timestamp"), latest)
+    received = _time(saved.get("last_received"), latest)
+    if timestamp is None:
+        discarded.append("timestamp")
+        # Nothing saved may hold back the next post.
+        timestamp, received = now, None
+    elif received is None and saved.get("last_received") is not None:
+        discarded.append("last_received")
+    position = _position(saved.get("position"))
+    if position is None and saved.get("position") is not None:
+        discarded.append("position")
+    charge_state: ChargeState | None = None
+    if (raw_state := saved.get("charge_state")) is not None:
+        if isinstance(raw_state, str) and raw_state in set(ChargeState):
+            charge_state = ChargeState(raw_state)
+        else:
+            discarded.append("charge_state")
+    values: dict[str, Any] = {}
+    for name in _SAME_NAME:
+        if (raw := saved.get(name)) is None:
+            values[name] = None
+            continue
+        if name in RANGES:
+            value: Any = trust.number(raw, *RANGES[name])
+        else:
+            value = trust.boolean(raw)
+        if value is None:
+            discarded.append(name)
+        values[name] = value
     state = VehicleState(
-        timestamp=datetime.fromisoformat(saved["timestamp"]),
-        position=None
-        if position is None
-        else Position(
-            latitude=float(position["latitude"]),
-            longitude=float(position["longitude"]),
-            accuracy=_opt_float(position.get("accuracy")),
-            heading=_opt_float(position.get("heading")),
-            speed=_opt_float(position.get("speed")),
-        ),
-        charge_state=None
-        if saved.get("charge_state") is None
-        else ChargeState(saved["charge_state"]),
-        **{name: _opt(name, saved.get(name)) for name in _SAME_NAME},
+        timestamp=timestamp, position=position, charge_state=charge_state, **values
     )
-    received = saved.get("last_received")
-    return state, None if received is None else datetime.fromisoformat(received)
+    return state, received, discarded
 
 
-def _opt_float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _opt(name: str, value: Any) -> Any:
-    if value is None:
+def _time(value: Any, latest: datetime) -> datetime | None:
+    if not isinstance(value, str):
         return None
-    if name in {"locked", "climate_on"}:
-        if not isinstance(value, bool):
-            raise TypeError(name)
-        return value
-    return float(value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None or parsed > latest:
+        return None
+    return parsed
+
+
+def _position(value: Any) -> Position | None:
+    """Return a saved position if every value of it is sound."""
+    if not isinstance(value, dict):
+        return None
+    point = trust.coordinates(value.get("latitude"), value.get("longitude"))
+    if point is None:
+        return None
+    optional = {"accuracy": (0.0, 1_000_000.0), "heading": (0.0, 360.0), "speed": RANGES["speed"]}
+    checked: dict[str, float | None] = {}
+    for name, (low, high) in optional.items():
+        raw = value.get(name)
+        checked[name] = None if raw is None else trust.number(raw, low, high)
+        if raw is not None and checked[name] is None:
+            return None
+    return Position(latitude=point[0], longitude=point[1], **checked)

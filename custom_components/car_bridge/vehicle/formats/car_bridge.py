@@ -41,6 +41,18 @@ FIELDS: Final = (
     "climate_on",
 )
 
+#: The physical range of each number the format carries; a pushed vehicle's
+#: save file is checked against the same ranges when it is read back.
+RANGES: Final[dict[str, tuple[float, float]]] = {
+    "speed": (0, 500),
+    "battery_level": (0, 100),
+    "range_km": (0, 5000),
+    "charging_power": (0, 2000),
+    "cabin_temperature": (-80, 120),
+    "outside_temperature": (-80, 120),
+    "odometer": (0, 10_000_000),
+}
+
 
 def parse(body: Mapping[str, object], now: datetime) -> TelemetryUpdate:
     """Return the update a Car Bridge JSON object carries; raises ``values.Invalid``."""
@@ -61,7 +73,8 @@ def parse(body: Mapping[str, object], now: datetime) -> TelemetryUpdate:
             "charge_state must be one of " + ", ".join(sorted(CHARGE_STATES)),
         )
 
-    def num(name: str, low: float, high: float) -> float | None:
+    def num(name: str) -> float | None:
+        low, high = RANGES[name]
         return v.number(name, body.get(name), low=low, high=high, strings=False)
 
     return TelemetryUpdate(
@@ -71,15 +84,15 @@ def parse(body: Mapping[str, object], now: datetime) -> TelemetryUpdate:
         latitude=fix[0] if fix else None,
         longitude=fix[1] if fix else None,
         accuracy=v.accuracy("accuracy", body.get("accuracy"), strings=False),
-        speed=num("speed", 0, 500),
+        speed=num("speed"),
         heading=v.heading("heading", body.get("heading"), strings=False),
-        battery_level=num("battery_level", 0, 100),
-        range_km=num("range_km", 0, 5000),
+        battery_level=num("battery_level"),
+        range_km=num("range_km"),
         charge_state=cast(ReportedChargeState | None, state),
-        charging_power=num("charging_power", 0, 2000),
-        cabin_temperature=num("cabin_temperature", -80, 120),
-        outside_temperature=num("outside_temperature", -80, 120),
-        odometer=num("odometer", 0, 10_000_000),
+        charging_power=num("charging_power"),
+        cabin_temperature=num("cabin_temperature"),
+        outside_temperature=num("outside_temperature"),
+        odometer=num("odometer"),
         locked=v.flag("locked", body.get("locked"), lenient=False),
         climate_on=v.flag("climate_on", body.get("climate_on"), lenient=False),
     )
