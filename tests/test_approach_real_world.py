@@ -112,6 +112,27 @@ async def test_glitches_fire_nothing_and_change_no_entity(
     assert summary(events) == DRIVE_HOME
 
 
+async def test_a_stale_fix_replayed_twice_opens_no_garage(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A tracker restart replays its stale home position: the repeat is no confirmation."""
+    feed = Feeder(hass, init_integration)
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    trace = drive_home(Drive(start_km=8.0, kmh=11 * 3.6, accuracy=10.0))
+    at_7km = next(i for i, (_, _, d) in enumerate(trace) if d <= 6900)
+    for i, (t, fix, _) in enumerate(trace):
+        at = feed.at((t - trace[0][0]).total_seconds())
+        if i in (at_7km, at_7km + 1):
+            before = shown(hass)
+            await feed(replace(fix, latitude=HOME_LAT, longitude=HOME_LON), at)
+            assert shown(hass) == before
+            assert events == []
+            continue
+        await feed(fix, at)
+        assert_one_answer(hass)
+    assert summary(events) == DRIVE_HOME
+
+
 async def test_a_confirmed_jump_is_accepted_within_two_fixes(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

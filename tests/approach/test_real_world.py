@@ -70,6 +70,38 @@ def test_glitch_at_home_during_a_drive_fires_nothing_and_changes_nothing() -> No
     assert states[at_7km + 60] == states[at_7km + 59]
 
 
+@pytest.mark.parametrize("repeats", [2, 3, 10])
+def test_a_stale_fix_repeated_is_still_a_glitch(repeats: int) -> None:
+    """A tracker restarting replays its stale position more than once: no second opinion."""
+    trace = drive_home(Drive(start_km=8.0, kmh=11 * 3.6, accuracy=10.0))
+    at_7km = next(i for i, (_, _, d) in enumerate(trace) if d <= 6900)
+    glitched = list(trace)
+    for i in range(at_7km, at_7km + repeats):
+        now, fix, _ = trace[i]
+        glitched[i] = (now, replace(fix, latitude=HOME.latitude, longitude=HOME.longitude), 0.0)
+    events, states = run(glitched)
+    assert events == DRIVE_HOME
+    assert states[at_7km + repeats - 1] == states[at_7km - 1]
+
+
+def test_a_real_jump_repeated_then_confirmed() -> None:
+    """Repeats of a jump confirm nothing; a fix of its own near it does, and so does time."""
+
+    def at(km: float) -> Fix:
+        lat, lon = destination_point(HOME.latitude, HOME.longitude, 0.0, km * 1000)
+        return Fix(latitude=lat, longitude=lon, accuracy=10.0)
+
+    for confirm_after, confirmation in ((5, at(2.99)), (120, at(3.0))):
+        eng = ApproachEngine(ApproachConfig(), HOME)
+        eng.update(at(40.0), T0)  # so far that no car gets to 3 km within minutes
+        for second in range(1, confirm_after):
+            assert eng.update(at(3.0), T0 + timedelta(seconds=second)) == []
+        events = eng.update(confirmation, T0 + timedelta(seconds=confirm_after + 1))
+        assert [(e.type.value, e.threshold_km) for e in events] == [("approaching", 5.0)]
+        assert eng.state is not None
+        assert eng.state.distance_m == pytest.approx(2900, abs=15)
+
+
 @pytest.mark.parametrize("gap", ["tunnel", "freeze"])
 def test_gaps_and_a_frozen_gps_that_catches_up(gap: str) -> None:
     kind = {"tunnel_km": (6.0, 4.5)} if gap == "tunnel" else {"freeze_km": (6.0, 4.5)}

@@ -53,6 +53,10 @@ MAX_SPEED_MPS = 70.0
 JUMP_MARGIN_M = 25.0
 #: How many held-back fixes wait for confirmation at most.
 MAX_PENDING = 2
+#: A held-back fix repeated at exactly the same place is no second opinion (a
+#: tracker replaying a stale position after a restart does that); the repeats
+#: confirm the place only once they have gone on this long (s).
+REPEAT_CONFIRMS_AFTER_S = 120.0
 #: A vehicle reporting at most this speed (km/h) counts as stopped.
 STOPPED_KMH = 5.0
 #: Without a reported speed, this long in one place counts as stopped.
@@ -451,11 +455,13 @@ class ApproachEngine:
             self._pending = []
             return self._accept(sample)
         for pending in reversed(self._pending):
-            if self._reachable(pending, sample):
+            if self._reachable(pending, sample) and _confirms(pending, sample):
                 # The fix after the jump confirms it: the car really is there.
                 self._pending = []
                 return self._accept(pending) + self._accept(sample)
-        self._pending = [*self._pending, sample][-MAX_PENDING:]
+        if not (self._pending and _same_place(self._pending[-1], sample)):
+            # A repeat keeps the first time it was seen, for REPEAT_CONFIRMS_AFTER_S.
+            self._pending = [*self._pending, sample][-MAX_PENDING:]
         return self._maybe_stationary(sample.time)
 
     def _initialise(self, sample: _Sample, direction: Direction | None = None) -> None:
@@ -834,6 +840,17 @@ class ApproachEngine:
 _LEGACY_KEYS = frozenset({"latitude", "longitude", "accuracy", "at_home"})
 #: Fixes of the first release's save carry no time: any later fix is newer.
 _LEGACY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _same_place(a: _Sample, b: _Sample) -> bool:
+    return a.latitude == b.latitude and a.longitude == b.longitude
+
+
+def _confirms(pending: _Sample, sample: _Sample) -> bool:
+    """Return whether ``sample`` is independent evidence for a held-back fix."""
+    if not _same_place(pending, sample):
+        return True
+    return (sample.time - pending.time).total_seconds() >= REPEAT_CONFIRMS_AFTER_S
 
 
 # -- validation helpers for restore -------------------------------------------
