@@ -340,3 +340,26 @@ async def test_home_zone_deleted_and_re_created(
     assert hass.states.get("binary_sensor.su7_at_home").state == "on"
     assert hass.states.get("sensor.su7_distance_to_home").state == "0.0"
     assert events == []
+
+
+@pytest.mark.parametrize(("start_distance", "entry_options"), [(0.6, {"gps_noise": 30.0})])
+@pytest.mark.parametrize("radius", [0.0, 40.0])
+async def test_a_home_zone_smaller_than_the_accuracy_is_reached_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    tick: Callable[..., Any],
+    radius: float,
+) -> None:
+    """Zone radius 0, or 40 m with 30 m noise (45 m accuracy): the car arrives once."""
+    await hass.config.async_update(radius=radius)
+    await hass.async_block_till_done()
+    assert hass.states.get("zone.home").attributes["radius"] == radius
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    await send_destination(hass, zone="zone.home")
+    for _ in range(600):
+        await tick(1)
+        assert_one_answer(hass)
+    assert hass.states.get("sensor.su7_speed").state == "0.0"
+    assert hass.states.get("binary_sensor.su7_at_home").state == "on"
+    assert hass.states.get("device_tracker.su7").state == "home"
+    assert summary(events) == [("arrived_home", None)]
