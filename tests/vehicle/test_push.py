@@ -103,6 +103,13 @@ def test_saved_and_restored() -> None:
         ({"timestamp": NOW.isoformat(), "odometer": -5.0}, ["odometer"]),
         ({"timestamp": NOW.isoformat(), "charge_state": "sideways"}, ["charge_state"]),
         ({"timestamp": NOW.isoformat(), "position": {"latitude": 1}}, ["position"]),
+        (
+            {
+                "timestamp": NOW.isoformat(),
+                "position": {"latitude": 1.0, "longitude": 2.0, "accuracy": -5.0},
+            },
+            ["position"],
+        ),
         ({"timestamp": "2099-01-01T00:00:00+00:00"}, ["timestamp"]),
     ],
 )
