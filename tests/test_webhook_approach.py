@@ -8,7 +8,7 @@ may fire an event the drive itself would not have fired.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -48,7 +48,7 @@ APPROACH = (
     "sensor.van_time_to_home",
 )
 
-type Send = Callable[[Fix, datetime], Awaitable[None]]
+type Send = Callable[..., Awaitable[None]]
 
 
 @pytest.fixture
@@ -84,13 +84,13 @@ async def send(
     await hass.async_block_till_done()
     client = await hass_client_no_auth()
 
-    async def _send(fix: Fix, at: datetime) -> None:
+    async def _send(fix: Fix, at: datetime, stamp: datetime | None = None) -> None:
         freezer.move_to(at)
         body: dict[str, Any] = {
             "latitude": fix.latitude,
             "longitude": fix.longitude,
             "accuracy": fix.accuracy,
-            "timestamp": at.timestamp(),
+            "timestamp": (stamp or at).timestamp(),
         }
         response = await client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
         assert response.status == 200, await response.text()
@@ -139,3 +139,22 @@ async def test_a_reload_mid_drive_changes_no_event(
         ("arrived_home", None),
     ]
     assert hass.states.get("device_tracker.van").state == "home"
+
+
+async def test_one_fix_stamped_ahead_holds_back_nothing(
+    hass: HomeAssistant, entry: MockConfigEntry, send: Send
+) -> None:
+    """A sender's clock jumps 4 minutes ahead for one fix: the drive goes on."""
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    trace = drive_home(Drive(start_km=5.5, accuracy=10.0, report_speed=False, parked_after_s=60))
+    fired_at: list[float] = []
+    for i, (at, fix, true_edge) in enumerate(trace):
+        await send(fix, at, stamp=at + timedelta(minutes=4) if i == 10 else None)
+        fired_at += [true_edge] * (len(events) - len(fired_at))
+    assert [(e.data["type"], e.data.get("threshold_km")) for e in events] == [
+        ("approaching", 5.0),
+        ("approaching", 1.0),
+        ("arrived_home", None),
+    ]
+    # On time, not once the sender's clock has caught up four minutes later.
+    assert 4950 <= fired_at[0] <= 5000

@@ -123,3 +123,12 @@ def test_malformed_saved_values_are_discarded(
             assert getattr(car.state, name) is None
     # Nothing that was discarded holds back the next update.
     assert car.apply(update(timestamp=NOW, battery_level=50.0), NOW)
+
+
+def test_a_post_stamped_ahead_does_not_hold_back_the_next_ones() -> None:
+    car = PushVehicle(NOW)
+    assert car.apply(update(timestamp=NOW + timedelta(minutes=4), battery_level=50.0), NOW)
+    assert car.state.timestamp == NOW
+    later = NOW + timedelta(seconds=1)
+    assert car.apply(update(timestamp=later, battery_level=51.0), later)
+    assert car.state.battery_level == 51.0

@@ -73,7 +73,10 @@ class PushVehicle(VehicleSource):
 
     def apply(self, update: TelemetryUpdate, received: datetime) -> bool:
         """Merge ``update``; return False if it was older than the last one and ignored."""
-        stamp = update.timestamp or received
+        # A fix cannot come from the future: one stamped ahead (a sender's
+        # clock glitch, allowed within the formats' skew) counts as taken now,
+        # or every correct post after it would look older and be ignored.
+        stamp = min(update.timestamp or received, received)
         if self.last_received is not None and stamp < self._state.timestamp:
             return False
         old = self._state
