@@ -132,3 +132,13 @@ def test_a_post_stamped_ahead_does_not_hold_back_the_next_ones() -> None:
     later = NOW + timedelta(seconds=1)
     assert car.apply(update(timestamp=later, battery_level=51.0), later)
     assert car.state.battery_level == 51.0
+
+
+def test_a_saved_time_slightly_ahead_holds_back_nothing() -> None:
+    """Saved 2 minutes ahead of the clock (set back since): the next post counts."""
+    ahead = (NOW + timedelta(minutes=2)).isoformat()
+    car = PushVehicle(NOW, {"timestamp": ahead, "last_received": ahead, "battery_level": 50.0})
+    assert car.discarded == []
+    assert car.state.timestamp == NOW
+    later = NOW + timedelta(seconds=1)
+    assert car.apply(update(timestamp=later, battery_level=51.0), later)

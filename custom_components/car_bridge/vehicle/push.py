@@ -146,9 +146,8 @@ def _restore(
     last update arrived, and the names of the values that were discarded.
     """
     discarded: list[str] = []
-    latest = now + MAX_CLOCK_SKEW
-    timestamp = _time(saved.get("timestamp"), latest)
-    received = _time(saved.get("last_received"), latest)
+    timestamp = _time(saved.get("timestamp"), now)
+    received = _time(saved.get("last_received"), now)
     if timestamp is None:
         discarded.append("timestamp")
         # Nothing saved may hold back the next post.
@@ -182,16 +181,17 @@ def _restore(
     return state, received, discarded
 
 
-def _time(value: Any, latest: datetime) -> datetime | None:
+def _time(value: Any, now: datetime) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if parsed.tzinfo is None or parsed > latest:
+    if parsed.tzinfo is None or parsed > now + MAX_CLOCK_SKEW:
         return None
-    return parsed
+    # Slightly ahead (the clock was set back a little): as of now, like a post.
+    return min(parsed, now)
 
 
 def _position(value: Any) -> Position | None:
