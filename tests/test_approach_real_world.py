@@ -49,9 +49,10 @@ class Feeder:
         position = Position(
             latitude=fix.latitude,
             longitude=fix.longitude,
-            accuracy=fix.accuracy or 0.0,
-            heading=fix.heading or 0.0,
-            speed=fix.speed or 0.0,
+            # Unknown stays unknown: a speed of 0 would tell the engine the car stopped.
+            accuracy=fix.accuracy,
+            heading=fix.heading,
+            speed=fix.speed,
         )
         state = replace(self.coordinator.source.state, timestamp=at, position=position)
         self.coordinator._on_state(state)
