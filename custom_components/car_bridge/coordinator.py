@@ -33,14 +33,13 @@ from .approach.engine import (
     ApproachEngine,
     ApproachEvent,
     ApproachState,
-    Fix,
     Home,
 )
 from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER
 from .data import CarBridgeConfigEntry
 from .hub import DeviceWatch, get_hub
 from .storage import CarBridgeStore
-from .vehicle.model import Command, Position, Value, VehicleError, VehicleState
+from .vehicle.model import Command, Value, VehicleError, VehicleState
 from .vehicle.source import VehicleSource
 
 
@@ -191,19 +190,11 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
 
     def _feed(self, state: VehicleState) -> list[ApproachEvent]:
         """Give the engine the state's fix; the only place the engine is fed."""
-        position: Position | None = state.position
-        if position is None:
+        if state.position is None:
             return []
-        # The engine treats a missing (or 0) accuracy as unknown, not perfect,
-        # and uses the reported speed and heading when there are any.
-        fix = Fix(
-            latitude=position.latitude,
-            longitude=position.longitude,
-            accuracy=position.accuracy,
-            speed=position.speed,
-            heading=position.heading,
-        )
-        return self.engine.update(fix, state.timestamp)
+        # A Position is a fix as the engine reads it: a missing (or 0) accuracy
+        # counts as unknown, not perfect; speed and heading are used when known.
+        return self.engine.update(state.position, state.timestamp)
 
     def _note_availability(self, state: VehicleState) -> bool:
         """Log once when the source's data goes and comes back; True if the fix came back."""
