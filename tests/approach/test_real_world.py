@@ -417,6 +417,8 @@ def test_parked_at_5_11km_reload_then_drive_home() -> None:
         lambda d: d.update(last_move="2026-11-25T08:00:00"),
         lambda d: d.update(speed=[1.0, -1.0]),
         lambda d: d.update(speed=[1.0]),
+        lambda d: d.update(speed=[1e308, 1e-308]),  # a mean of 10^616 m/s
+        lambda d: d.update(speed=[1e300, 1e300]),  # sluggish for days
         lambda d: d.update(crossings=[]),
         lambda d: d.update(crossings={"5.0": [True]}),
         lambda d: d.update(home=[1, 2, math.inf]),

@@ -44,6 +44,10 @@ MIN_ETA_EVIDENCE_S = 20.0
 MIN_ETA_EVIDENCE_NO_SPEED_S = 30.0
 #: Below this closing speed (m/s) no time to home is estimated.
 MIN_CLOSING_SPEED = 0.5
+#: A saved closing-speed average beyond these bounds was not written by us:
+#: its weight (s of travel) and mean closing speed (m/s, the reported speed cap).
+MAX_SPEED_WEIGHT_S = 86_400.0
+MAX_CLOSING_MPS = 1000 / 3.6
 #: Accuracy assumed for a fix that reports none (or 0, which several car
 #: integrations send for "unknown").
 UNKNOWN_ACCURACY_M = 50.0
@@ -783,7 +787,11 @@ class ApproachEngine:
         last_move = _time_from_str(data["last_move"])
         still = _still_from_list(data["still"])
         speed_sum, speed_weight = (_finite(v) for v in _list(data["speed"], 2))
-        if speed_weight < 0:
+        # The smoothing's weight is seconds of travel (about ETA_TIME_CONSTANT_S
+        # when steady) and its mean a closing speed no car exceeds.
+        if not 0 <= speed_weight <= MAX_SPEED_WEIGHT_S or abs(speed_sum) > (
+            MAX_CLOSING_MPS * speed_weight
+        ):
             raise ValueError("speed")
         crossings = data["crossings"]
         if not isinstance(crossings, Mapping):
