@@ -425,6 +425,8 @@ def test_parked_at_5_11km_reload_then_drive_home() -> None:
         lambda d: d.update(pending=[{"latitude": 1}]),
         lambda d: d.pop("state"),
         lambda d: d["state"].update(accuracy=[]),
+        lambda d: d["state"].update(accuracy=1e300),  # in every zone
+        lambda d: d["last"].update(accuracy=1e300),  # every jump reachable
         lambda d: d.update(state=[]),
         lambda d: d.update(last_time=5),
         lambda d: d["last"].update(time=None),

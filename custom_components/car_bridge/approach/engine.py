@@ -47,6 +47,8 @@ MIN_CLOSING_SPEED = 0.5
 #: A saved closing-speed average beyond these bounds was not written by us:
 #: its weight (s of travel) and mean closing speed (m/s, the reported speed cap).
 MAX_SPEED_WEIGHT_S = 86_400.0
+#: No saved accuracy (m) is worse than the largest maximum accuracy allowed.
+MAX_SAVED_ACCURACY_M = 5000.0
 MAX_CLOSING_MPS = 1000 / 3.6
 #: Accuracy assumed for a fix that reports none (or 0, which several car
 #: integrations send for "unknown").
@@ -773,7 +775,7 @@ class ApproachEngine:
         if not isinstance(state, Mapping):
             raise TypeError("state")
         lat, lon = _latitude(state["latitude"]), _longitude(state["longitude"])
-        accuracy = _finite(state["accuracy"], 0.0)
+        accuracy = _accuracy(state["accuracy"])
         at_home = _bool(state["at_home"])
         direction = Direction(state["direction"])
         if at_home != (direction is Direction.ARRIVED):
@@ -826,7 +828,7 @@ class ApproachEngine:
         sample = _Sample(
             latitude=_latitude(data["latitude"]),
             longitude=_longitude(data["longitude"]),
-            accuracy=_finite(data["accuracy"], 0.0),
+            accuracy=_accuracy(data["accuracy"]),
             speed=None,
             heading=None,
             time=_LEGACY_TIME,
@@ -883,6 +885,12 @@ def _finite(value: Any, low: float = -math.inf, high: float = math.inf) -> float
     return number
 
 
+def _accuracy(value: Any) -> float:
+    # No fix less accurate than the largest maximum accuracy is ever accepted;
+    # a saved one would put the car in every zone and make every jump reachable.
+    return _finite(value, 0.0, MAX_SAVED_ACCURACY_M)
+
+
 def _latitude(value: Any) -> float:
     return _finite(value, -90.0, 90.0)
 
@@ -931,7 +939,7 @@ def _still_from_list(value: Any) -> _Still | None:
         count=count,
         latitude=_latitude(lat),
         longitude=_longitude(lon),
-        accuracy=_finite(accuracy, 0.0),
+        accuracy=_accuracy(accuracy),
         since=time,
     )
 
@@ -957,7 +965,7 @@ def _sample_from_dict(data: Any) -> _Sample:
     return _Sample(
         latitude=_latitude(data["latitude"]),
         longitude=_longitude(data["longitude"]),
-        accuracy=_finite(data["accuracy"], 0.0),
+        accuracy=_accuracy(data["accuracy"]),
         speed=None if speed is None else _finite(speed, 0.0, 1000.0),
         heading=None if heading is None else _finite(heading, -360.0, 720.0),
         time=time,
