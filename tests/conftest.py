@@ -20,12 +20,17 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.car_bridge.const import (
+    COMMON_DEFAULT_OPTIONS,
+    CONF_LOCAL_ONLY,
     CONF_SOURCE,
     CONF_START_DISTANCE,
+    CONF_WEBHOOK_ID,
     CONF_ZONE,
     DEFAULT_OPTIONS,
     DOMAIN,
     SOURCE_SIMULATOR,
+    SOURCE_WEBHOOK,
+    WEBHOOK_DEFAULT_OPTIONS,
 )
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
@@ -185,6 +190,24 @@ def mock_config_entry(start_distance: float, entry_options: dict[str, Any]) -> M
             CONF_START_DISTANCE: start_distance,
         },
         options={**DEFAULT_OPTIONS, **entry_options},
+    )
+
+
+def webhook_vehicle_entry(title: str, webhook_id: str, unique_id: str) -> MockConfigEntry:
+    """A vehicle that posts to a webhook, with the default options."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=title,
+        unique_id=unique_id,
+        version=2,
+        data={
+            CONF_SOURCE: SOURCE_WEBHOOK,
+            CONF_NAME: title,
+            CONF_ZONE: "zone.home",
+            CONF_WEBHOOK_ID: webhook_id,
+            CONF_LOCAL_ONLY: False,
+        },
+        options={**WEBHOOK_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS},
     )
 
 

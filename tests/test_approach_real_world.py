@@ -88,8 +88,17 @@ def summary(events: list[Any]) -> list[tuple[str, float | None]]:
     return [(e.data["type"], e.data.get("threshold_km")) for e in events]
 
 
+@pytest.mark.parametrize(
+    "glitches",
+    [
+        # a stale fix exactly at home, later one 2 km sideways
+        {0: "home", 60: "sideways"},
+        # a tracker restart replaying its stale home position: no confirmation
+        {0: "home", 1: "home"},
+    ],
+)
 async def test_glitches_fire_nothing_and_change_no_entity(
-    hass: HomeAssistant, init_integration: MockConfigEntry
+    hass: HomeAssistant, init_integration: MockConfigEntry, glitches: dict[int, str]
 ) -> None:
     feed = Feeder(hass, init_integration)
     events = async_capture_events(hass, EVENT_CAR_BRIDGE)
@@ -97,35 +106,14 @@ async def test_glitches_fire_nothing_and_change_no_entity(
     at_7km = next(i for i, (_, _, d) in enumerate(trace) if d <= 6900)
     for i, (t, fix, _) in enumerate(trace):
         at = feed.at((t - trace[0][0]).total_seconds())
-        if i in (at_7km, at_7km + 60):
+        if (kind := glitches.get(i - at_7km)) is not None:
             before = shown(hass)
-            if i == at_7km:  # a stale fix exactly at home
+            if kind == "home":
                 glitch = replace(fix, latitude=HOME_LAT, longitude=HOME_LON)
-            else:  # a fix 2 km sideways
+            else:
                 lat, lon = offset_point(fix.latitude, fix.longitude, 0.0, 2000.0)
                 glitch = replace(fix, latitude=lat, longitude=lon)
             await feed(glitch, at)
-            assert shown(hass) == before
-            assert events == []
-            continue
-        await feed(fix, at)
-        assert_one_answer(hass)
-    assert summary(events) == DRIVE_HOME
-
-
-async def test_a_stale_fix_replayed_twice_opens_no_garage(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
-    """A tracker restart replays its stale home position: the repeat is no confirmation."""
-    feed = Feeder(hass, init_integration)
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
-    trace = drive_home(Drive(start_km=8.0, kmh=11 * 3.6, accuracy=10.0))
-    at_7km = next(i for i, (_, _, d) in enumerate(trace) if d <= 6900)
-    for i, (t, fix, _) in enumerate(trace):
-        at = feed.at((t - trace[0][0]).total_seconds())
-        if i in (at_7km, at_7km + 1):
-            before = shown(hass)
-            await feed(replace(fix, latitude=HOME_LAT, longitude=HOME_LON), at)
             assert shown(hass) == before
             assert events == []
             continue

@@ -22,18 +22,14 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.car_bridge.const import (
-    COMMON_DEFAULT_OPTIONS,
     CONF_CONNECTION_TIMEOUT,
     CONF_LOCAL_ONLY,
     CONF_REGENERATE_WEBHOOK,
-    CONF_SOURCE,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_URL,
     CONF_ZONE,
     DOMAIN,
     EVENT_CAR_BRIDGE,
-    SOURCE_WEBHOOK,
-    WEBHOOK_DEFAULT_OPTIONS,
 )
 from custom_components.car_bridge.diagnostics import async_get_config_entry_diagnostics
 from custom_components.car_bridge.sources.webhook import webhook_url
@@ -45,7 +41,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import HOME_LAT, HOME_LON
+from .conftest import HOME_LAT, HOME_LON, webhook_vehicle_entry
 from .vehicle import test_formats_fuzz as fuzz
 from .vehicle.payloads import (
     CAR_BRIDGE_FULL,
@@ -73,20 +69,7 @@ type Post = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
 @pytest.fixture
 def webhook_entry() -> MockConfigEntry:
     """A vehicle that posts to a webhook."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Model Y",
-        unique_id="5b3c1e9b7f4e2a8c6b4d2f0e1a3c5b0d",
-        version=2,
-        data={
-            CONF_SOURCE: SOURCE_WEBHOOK,
-            CONF_NAME: "Model Y",
-            CONF_ZONE: "zone.home",
-            CONF_WEBHOOK_ID: WEBHOOK_ID,
-            CONF_LOCAL_ONLY: False,
-        },
-        options={**WEBHOOK_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS},
-    )
+    return webhook_vehicle_entry("Model Y", WEBHOOK_ID, "5b3c1e9b7f4e2a8c6b4d2f0e1a3c5b0d")
 
 
 @pytest.fixture

@@ -22,22 +22,15 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.car_bridge.approach.engine import Fix
 from custom_components.car_bridge.const import (
-    COMMON_DEFAULT_OPTIONS,
-    CONF_LOCAL_ONLY,
-    CONF_SOURCE,
-    CONF_WEBHOOK_ID,
-    CONF_ZONE,
-    DOMAIN,
     EVENT_CAR_BRIDGE,
-    SOURCE_WEBHOOK,
-    WEBHOOK_DEFAULT_OPTIONS,
 )
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_NAME, STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .approach.traces import T0, Drive, drive_home
+from .conftest import webhook_vehicle_entry
 
 WEBHOOK_ID = "00112233445566778899aabbccddeeff"
 APPROACH = (
@@ -53,20 +46,7 @@ type Send = Callable[..., Awaitable[None]]
 
 @pytest.fixture
 def entry() -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Van",
-        unique_id="7e3c1e9b7f4e2a8c6b4d2f0e1a3c5b0d",
-        version=2,
-        data={
-            CONF_SOURCE: SOURCE_WEBHOOK,
-            CONF_NAME: "Van",
-            CONF_ZONE: "zone.home",
-            CONF_WEBHOOK_ID: WEBHOOK_ID,
-            CONF_LOCAL_ONLY: False,
-        },
-        options={**WEBHOOK_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS},
-    )
+    return webhook_vehicle_entry("Van", WEBHOOK_ID, "7e3c1e9b7f4e2a8c6b4d2f0e1a3c5b0d")
 
 
 @pytest.fixture

@@ -23,22 +23,15 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.car_bridge.const import (
-    COMMON_DEFAULT_OPTIONS,
-    CONF_LOCAL_ONLY,
-    CONF_SOURCE,
-    CONF_WEBHOOK_ID,
-    CONF_ZONE,
     DOMAIN,
-    SOURCE_WEBHOOK,
-    WEBHOOK_DEFAULT_OPTIONS,
 )
 from custom_components.car_bridge.storage import STORAGE_VERSION
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_NAME, STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .conftest import HOME_LAT, HOME_LON
+from .conftest import HOME_LAT, HOME_LON, webhook_vehicle_entry
 
 WEBHOOK_ID = "fedcba9876543210fedcba9876543210"
 NOW = dt_util.parse_datetime("2026-06-01T12:00:00+00:00")
@@ -74,20 +67,7 @@ def hass_storage() -> dict[str, Any]:
 
 @pytest.fixture
 def entry() -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Model Y",
-        unique_id="9a3c1e9b7f4e2a8c6b4d2f0e1a3c5b0d",
-        version=2,
-        data={
-            CONF_SOURCE: SOURCE_WEBHOOK,
-            CONF_NAME: "Model Y",
-            CONF_ZONE: "zone.home",
-            CONF_WEBHOOK_ID: WEBHOOK_ID,
-            CONF_LOCAL_ONLY: False,
-        },
-        options={**WEBHOOK_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS},
-    )
+    return webhook_vehicle_entry("Model Y", WEBHOOK_ID, "9a3c1e9b7f4e2a8c6b4d2f0e1a3c5b0d")
 
 
 def _write(hass: HomeAssistant, entry: MockConfigEntry, vehicle: Any) -> None:
