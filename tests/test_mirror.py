@@ -548,3 +548,26 @@ async def test_options_change_the_mirrored_entities(
     # the battery sensor is no longer backed: it is gone
     assert hass.states.get("sensor.model_y_battery") is None
     assert er.async_get(hass).async_get("sensor.model_y_battery") is None
+
+
+async def test_mirror_sensor_changes_between_fixes_do_not_hold_the_drive_back(
+    hass: HomeAssistant, model_y: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A battery update is not a fix: the tracker's next fix is judged on its own time.
+
+    A car at 120 km/h reports every 30 s; its battery sensor changes a second
+    before each fix. Were the battery's update time taken for a fix at the old
+    place, the next real fix would look like 1 km in one second and be held back.
+    """
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    battery = 64
+    for km in (7.0, 6.0, 5.0, 4.0, 3.0):
+        freezer.tick(timedelta(seconds=29))
+        battery -= 1
+        hass.states.async_set(BATTERY, str(battery), {"unit_of_measurement": "%"})
+        await hass.async_block_till_done()
+        freezer.tick(timedelta(seconds=1))
+        set_tracker(hass, km, speed=120)
+        await hass.async_block_till_done()
+        assert float(state(hass, "sensor.model_y_distance_to_home")) == pytest.approx(km, abs=0.05)
+    assert [e.data["type"] for e in events] == ["approaching"]

@@ -617,3 +617,33 @@ async def test_a_simulated_car_does_not_load_the_webhook_component(
 ) -> None:
     assert init_integration.state is ConfigEntryState.LOADED
     assert "webhook" not in hass.config.components
+
+
+async def test_webhook_battery_only_posts_between_fixes_do_not_hold_the_drive_back(
+    hass: HomeAssistant, post: Post, freezer: FrozenDateTimeFactory
+) -> None:
+    """A script posts the battery a second before each fix; the fixes keep their own times."""
+    for i, km in enumerate((8.0, 7.0, 6.0, 5.0)):
+        freezer.tick(timedelta(seconds=29))
+        assert (await post({"battery_level": 60 - i}))[0] == 200
+        freezer.tick(timedelta(seconds=1))
+        lat = HOME_LAT + (km + 0.1) / 111.2
+        assert (await post({"latitude": lat, "longitude": HOME_LON, "speed": 120}))[0] == 200
+        assert num(hass, "sensor.model_y_distance_to_home") == pytest.approx(km, abs=0.1)
+    assert num(hass, "sensor.model_y_battery") == 57
+
+
+async def test_webhook_fix_time_survives_a_restart(
+    hass: HomeAssistant, post: Post, vehicle: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """After a restart a battery-only post still does not make the old place a new fix."""
+    lat = HOME_LAT + 8.1 / 111.2
+    await post({"latitude": lat, "longitude": HOME_LON, "speed": 120})
+    freezer.tick(timedelta(seconds=29))
+    await post({"battery_level": 60})
+    assert await hass.config_entries.async_reload(vehicle.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(seconds=1))
+    lat = HOME_LAT + 7.1 / 111.2
+    await post({"latitude": lat, "longitude": HOME_LON, "speed": 120})
+    assert num(hass, "sensor.model_y_distance_to_home") == pytest.approx(7.0, abs=0.1)

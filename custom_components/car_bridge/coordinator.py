@@ -203,7 +203,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
             speed=position.speed,
             heading=position.heading,
         )
-        return self.engine.update(fix, state.timestamp)
+        return self.engine.update(fix, state.fix_time or state.timestamp)
 
     def _note_availability(self, state: VehicleState) -> bool:
         """Log once when the source's data goes and comes back; True if the fix came back."""

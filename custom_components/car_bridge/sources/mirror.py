@@ -226,6 +226,8 @@ class MirrorSource(VehicleSource):
         self._unknown_logged: set[str] = set()
         self._unsub: CALLBACK_TYPE | None = None
         self._position: Position | None = None
+        #: The tracker's ``last_updated`` for ``_position``: the fix's own time.
+        self._fix_time: datetime | None = None
         self._state = self._read(dt_util.utcnow())
 
     @property
@@ -284,9 +286,10 @@ class MirrorSource(VehicleSource):
     def _read(self, now: datetime) -> VehicleState:
         c = self.config
         unavailable: set[Value] = set()
-        if tracker := self._get(c.tracker, unavailable, Value.POSITION, Value.SPEED):
-            # A tracker without coordinates gives no fix: the last one stands.
-            self._position = position_from_state(tracker) or self._position
+        tracker = self._get(c.tracker, unavailable, Value.POSITION, Value.SPEED)
+        # A tracker without coordinates gives no fix: the last one stands.
+        if tracker and (position := position_from_state(tracker)) is not None:
+            self._position, self._fix_time = position, tracker.last_updated
         values: dict[str, Any] = {}
         if state := self._get(c.battery, unavailable, Value.BATTERY_LEVEL):
             values["battery_level"] = _float(state)
@@ -314,6 +317,7 @@ class MirrorSource(VehicleSource):
         return VehicleState(
             timestamp=now,
             position=self._position,
+            fix_time=self._fix_time,
             unavailable=frozenset(unavailable),
             **values,
         )

@@ -74,7 +74,10 @@ class PushVehicle(VehicleSource):
             return False
         old = self._state
         position = old.position
+        # The position's own time: an update without one does not make the old place new.
+        fix_time = old.fix_time or old.timestamp
         if update.has_position:
+            fix_time = stamp
             assert update.latitude is not None
             assert update.longitude is not None
             position = Position(
@@ -95,7 +98,14 @@ class PushVehicle(VehicleSource):
         }
         if update.charge_state is not None:
             changes["charge_state"] = ChargeState(update.charge_state)
-        self._state = replace(old, timestamp=stamp, position=position, connected=True, **changes)
+        self._state = replace(
+            old,
+            timestamp=stamp,
+            position=position,
+            fix_time=fix_time if position is not None else None,
+            connected=True,
+            **changes,
+        )
         self.last_received = received
         return True
 
@@ -113,6 +123,7 @@ class PushVehicle(VehicleSource):
         position = state.position
         return {
             "timestamp": state.timestamp.isoformat(),
+            "fix_time": state.fix_time.isoformat() if state.fix_time else None,
             "last_received": self.last_received.isoformat() if self.last_received else None,
             "position": None
             if position is None
@@ -133,6 +144,9 @@ def _restore(saved: dict[str, Any]) -> tuple[VehicleState, datetime | None]:
     position = saved.get("position")
     state = VehicleState(
         timestamp=datetime.fromisoformat(saved["timestamp"]),
+        fix_time=None
+        if saved.get("fix_time") is None
+        else datetime.fromisoformat(saved["fix_time"]),
         position=None
         if position is None
         else Position(
