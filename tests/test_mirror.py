@@ -571,3 +571,64 @@ async def test_mirror_sensor_changes_between_fixes_do_not_hold_the_drive_back(
         await hass.async_block_till_done()
         assert float(state(hass, "sensor.model_y_distance_to_home")) == pytest.approx(km, abs=0.05)
     assert [e.data["type"] for e in events] == ["approaching"]
+
+
+async def test_a_tracker_changed_in_the_options_follows_the_unique_id(
+    hass: HomeAssistant,
+) -> None:
+    """The unique id is the tracked entity's: a new tracker in the options moves it.
+
+    Otherwise the old tracker could not be added again (it would abort as
+    already configured) while the new one could be added twice.
+    """
+    registry = er.async_get(hass)
+    first = registry.async_get_or_create(
+        "device_tracker", "teslamate", "car1", suggested_object_id="tesla_location"
+    )
+    second = registry.async_get_or_create(
+        "device_tracker", "teslamate", "car2", suggested_object_id="other_location"
+    )
+    set_teslamate_states(hass)
+    hass.states.async_set(second.entity_id, "not_home", {"latitude": HOME_LAT, "longitude": 5.0})
+    entry = (await _add(hass, tracker=TRACKER))["result"]
+    options = {
+        "thresholds": ["5"],
+        "hysteresis": 200,
+        "max_accuracy": 200,
+        "zone": "zone.home",
+    }
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, "tracker": second.entity_id}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.unique_id == second.id
+    assert entry.state is ConfigEntryState.LOADED
+    # The same entities and device, now under the new id.
+    moved = registry.async_get("sensor.model_y_distance_to_home")
+    assert moved is not None
+    assert moved.unique_id == f"{second.id}_distance_to_home"
+    assert hass.states.get("sensor.model_y_distance_to_home").state != "unavailable"
+    assert (
+        dr.async_get(hass).async_get_device_by_identifier((DOMAIN, second.id), entry.entry_id)
+        is not None
+    )
+
+    # The first tracker is free again; the second is taken.
+    other = await _add(hass, tracker=TRACKER, name="Other")
+    assert other["type"] is FlowResultType.CREATE_ENTRY
+    assert other["result"].unique_id == first.id
+    again = await _add(hass, tracker=second.entity_id, name="Again")
+    assert again["type"] is FlowResultType.ABORT
+    assert again["reason"] == "already_configured"
+
+    # Moving a vehicle onto a tracker another vehicle mirrors is a field error.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, "tracker": TRACKER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"tracker": "tracker_in_use"}
+    assert entry.unique_id == second.id

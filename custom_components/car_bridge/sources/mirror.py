@@ -449,12 +449,19 @@ def _validate_config(
     hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
 ) -> tuple[str, dict[str, Any]]:
     _check_entities(hass, user_input, errors)
-    tracker: str = user_input[CONF_TRACKER]
-    entity = er.async_get(hass).async_get(tracker)
-    # The tracked entity's registry id: the same car cannot be added twice,
-    # and renaming the tracker's entity id does not make it another car.
-    unique_id = entity.id if entity is not None else tracker
+    _, unique_id = _unique_id(hass, user_input)
     return unique_id, {key: user_input.get(key) or None for key in DOMAINS}
+
+
+def _unique_id(hass: HomeAssistant, values: Mapping[str, Any]) -> tuple[str, str]:
+    """Return the field and the unique id of the vehicle that mirrors ``values``' tracker.
+
+    The tracked entity's registry id: the same car cannot be added twice,
+    and renaming the tracker's entity id does not make it another car.
+    """
+    tracker: str = values[CONF_TRACKER]
+    entity = er.async_get(hass).async_get(tracker)
+    return CONF_TRACKER, entity.id if entity is not None else tracker
 
 
 def _validate_options(
@@ -475,4 +482,5 @@ MIRROR = SourceKind(
     validate_config=_validate_config,
     options_fields=lambda hass, current: _fields(),
     validate_options=_validate_options,
+    unique_id_from_options=_unique_id,
 )
