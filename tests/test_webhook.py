@@ -39,8 +39,14 @@ from custom_components.car_bridge.diagnostics import async_get_config_entry_diag
 from custom_components.car_bridge.sources.webhook import webhook_url
 from homeassistant.components import webhook
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
-from homeassistant.const import CONF_NAME, STATE_OFF, STATE_ON, STATE_UNKNOWN
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    CONF_NAME,
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -647,3 +653,68 @@ async def test_webhook_fix_time_survives_a_restart(
     lat = HOME_LAT + 7.1 / 111.2
     await post({"latitude": lat, "longitude": HOME_LON, "speed": 120})
     assert num(hass, "sensor.model_y_distance_to_home") == pytest.approx(7.0, abs=0.1)
+
+
+@pytest.fixture
+async def ws_client(
+    hass: HomeAssistant, vehicle: MockConfigEntry, hass_ws_client: Callable[..., Awaitable[Any]]
+) -> Any:
+    """A websocket client, set up before the HTTP server starts (ask for it before ``post``)."""
+    return await hass_ws_client(hass)
+
+
+async def test_webhook_options_apply_without_a_reload(
+    hass: HomeAssistant,
+    vehicle: MockConfigEntry,
+    ws_client: Any,
+    post: Post,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A new URL, network restriction or timeout applies live: nothing goes unavailable."""
+    client = ws_client
+    await post({"battery_level": 50})
+    written: list[str] = []
+
+    @callback
+    def _written(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"].endswith("model_y_battery") or (
+            event.data["new_state"] is not None and event.data["new_state"].state == "unavailable"
+        ):
+            written.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _written)
+    freezer.tick(timedelta(minutes=20))
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_ON
+
+    result = await hass.config_entries.options.async_init(vehicle.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_REGENERATE_WEBHOOK: True, CONF_LOCAL_ONLY: True, CONF_CONNECTION_TIMEOUT: 10},
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert vehicle.state is ConfigEntryState.LOADED
+    # Twenty minutes of silence is now past the ten-minute timeout.
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_OFF
+    assert written == []
+    new_id = vehicle.options[CONF_WEBHOOK_ID]
+    await client.send_json({"id": 1, "type": "webhook/list"})
+    listed = {hook["webhook_id"]: hook for hook in (await client.receive_json())["result"]}
+    assert listed[new_id]["local_only"] is True
+    assert WEBHOOK_ID not in listed
+    await post({"battery_level": 12}, url=f"/api/webhook/{new_id}")
+    assert num(hass, "sensor.model_y_battery") == 12
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_ON
+
+    # A longer timeout turns connected back on for a vehicle silent for less than it.
+    freezer.tick(timedelta(minutes=15))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_OFF
+    result = await hass.config_entries.options.async_init(vehicle.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_CONNECTION_TIMEOUT: 60}
+    )
+    await hass.async_block_till_done()
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_ON
+    assert written == ["sensor.model_y_battery"]

@@ -95,6 +95,10 @@ class WebhookVehicle(PushVehicle):
     def start(self, listener: StateListener) -> None:
         """Register the webhook and watch for silence."""
         super().start(listener)
+        self._register()
+        self._arm_stale_timer()
+
+    def _register(self) -> None:
         webhook.async_register(
             self._hass,
             DOMAIN,
@@ -104,6 +108,25 @@ class WebhookVehicle(PushVehicle):
             local_only=self._local_only,
             allowed_methods=ALLOWED_METHODS,
         )
+
+    @callback
+    def apply_options(self, options: Mapping[str, Any]) -> None:
+        """Take a new URL, network restriction or timeout without a reload."""
+        webhook_id = str(options[CONF_WEBHOOK_ID])
+        local_only = bool(options.get(CONF_LOCAL_ONLY, False))
+        if (webhook_id, local_only) != (self.webhook_id, self._local_only):
+            webhook.async_unregister(self._hass, self.webhook_id)
+            self.webhook_id, self._local_only = webhook_id, local_only
+            self._register()
+        timeout = timedelta(minutes=float(options[CONF_CONNECTION_TIMEOUT]))
+        if timeout == self._timeout:
+            return
+        self._timeout = timeout
+        if self.last_received is not None:
+            connected = dt_util.utcnow() - self.last_received < timeout
+            if connected != self.state.connected:
+                self.set_connected(connected)
+                self.publish()
         self._arm_stale_timer()
 
     def stop(self) -> None:
@@ -236,7 +259,7 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
     except KeyError, TypeError, ValueError:
         LOGGER.warning("%s: saved vehicle state is malformed; starting afresh", ctx.entry.title)
         source = WebhookVehicle(hass, **kwargs, saved=None)
-    return BuiltSource(source=source)
+    return BuiltSource(source=source, apply_options=source.apply_options)
 
 
 def _config_fields(hass: HomeAssistant) -> dict[Any, Any]:
