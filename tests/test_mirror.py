@@ -632,3 +632,23 @@ async def test_a_tracker_changed_in_the_options_follows_the_unique_id(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"tracker": "tracker_in_use"}
     assert entry.unique_id == second.id
+
+
+@pytest.mark.parametrize(
+    ("platform", "reported", "kmh"),
+    [("mobile_app", 13.9, 50.0), ("tessie", 31.0, 49.9), ("traccar", 27.0, 50.0)],
+)
+async def test_tracker_speed_is_read_in_its_integrations_unit(
+    hass: HomeAssistant, platform: str, reported: float, kmh: float
+) -> None:
+    """A tracker's ``speed`` has no unit: phones say m/s, Tesla's API mph, OsmAnd knots."""
+    registry = er.async_get(hass)
+    tracker = registry.async_get_or_create(
+        "device_tracker", platform, "car1", suggested_object_id="tesla_location"
+    )
+    assert tracker.entity_id == TRACKER
+    set_teslamate_states(hass)
+    set_tracker(hass, 8.0, speed=reported, course=180)
+    result = await _add(hass, tracker=TRACKER)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert float(state(hass, "sensor.model_y_speed")) == pytest.approx(kmh, abs=0.1)

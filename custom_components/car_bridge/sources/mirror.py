@@ -192,20 +192,35 @@ def _attr_float(attributes: Mapping[str, Any], *keys: str) -> float | None:
     return None
 
 
-def position_from_state(state: State) -> Position | None:
-    """Return the fix a tracker's state holds, or None if it has no coordinates."""
+#: km/h per unit of a tracker's ``speed`` attribute, by the integration that
+#: makes the tracker: the attribute has no unit of its own. Phones report m/s,
+#: Traccar's OsmAnd protocol knots, Tesla's API (Tessie) mph; others km/h.
+SPEED_KMH_PER_UNIT: dict[str, float] = {
+    "mobile_app": 3.6,
+    "gpslogger": 3.6,
+    "traccar": 1.852,
+    "tessie": 1.609344,
+}
+
+
+def position_from_state(state: State, speed_factor: float = 1.0) -> Position | None:
+    """Return the fix a tracker's state holds, or None if it has no coordinates.
+
+    ``speed_factor`` turns the tracker's ``speed`` attribute into km/h.
+    """
     latitude = _attr_float(state.attributes, ATTR_LATITUDE)
     longitude = _attr_float(state.attributes, ATTR_LONGITUDE)
     if latitude is None or longitude is None:
         return None
     accuracy = _attr_float(state.attributes, "gps_accuracy")
+    speed = _attr_float(state.attributes, "speed")
     return Position(
         latitude=latitude,
         longitude=longitude,
         # 0 is what integrations report when they do not know.
         accuracy=accuracy or None,
         heading=_attr_float(state.attributes, "course", "heading"),
-        speed=_attr_float(state.attributes, "speed"),
+        speed=None if speed is None else speed * speed_factor,
     )
 
 
@@ -224,6 +239,8 @@ class MirrorSource(VehicleSource):
         for key, entity_id in config.entities().items():
             self._fields.setdefault(entity_id, []).append(key)
         self._unknown_logged: set[str] = set()
+        tracker = er.async_get(hass).async_get(config.tracker)
+        self._speed_factor = SPEED_KMH_PER_UNIT.get(tracker.platform, 1.0) if tracker else 1.0
         self._unsub: CALLBACK_TYPE | None = None
         self._position: Position | None = None
         #: The tracker's ``last_updated`` for ``_position``: the fix's own time.
@@ -288,7 +305,7 @@ class MirrorSource(VehicleSource):
         unavailable: set[Value] = set()
         tracker = self._get(c.tracker, unavailable, Value.POSITION, Value.SPEED)
         # A tracker without coordinates gives no fix: the last one stands.
-        if tracker and (position := position_from_state(tracker)) is not None:
+        if tracker and (position := position_from_state(tracker, self._speed_factor)) is not None:
             self._position, self._fix_time = position, tracker.last_updated
         values: dict[str, Any] = {}
         if state := self._get(c.battery, unavailable, Value.BATTERY_LEVEL):
