@@ -718,3 +718,35 @@ async def test_webhook_options_apply_without_a_reload(
     await hass.async_block_till_done()
     assert state(hass, "binary_sensor.model_y_connected") == STATE_ON
     assert written == ["sensor.model_y_battery"]
+
+
+async def test_abrp_charging_that_stops_while_parked_is_no_longer_charging(
+    hass: HomeAssistant, post: Post, freezer: FrozenDateTimeFactory
+) -> None:
+    """ABRP's ``is_charging`` 0 while parked says the charge ended, not which state follows.
+
+    The charge state must not stay ``charging`` (a partial update keeps only what
+    was not reported); parked without a cable field it is unknown, as documented.
+    """
+
+    async def wican(is_charging: int, power: float) -> None:
+        freezer.tick(timedelta(seconds=30))
+        body = urlencode(
+            {
+                "utc": int(dt_util.utcnow().timestamp()),
+                "soc": 80,
+                "is_charging": is_charging,
+                "is_parked": 1,
+                "power": power,
+                "car_model": "hyundai:kona:19:64:other",
+            }
+        )
+        assert (await post(body, content_type=FORM))[0] == 200
+
+    await wican(1, -7.2)
+    assert state(hass, "sensor.model_y_charge_state") == "charging"
+    assert state(hass, "binary_sensor.model_y_charging") == STATE_ON
+    await wican(0, 0)
+    assert state(hass, "binary_sensor.model_y_charging") != STATE_ON
+    assert state(hass, "sensor.model_y_charge_state") == STATE_UNKNOWN
+    assert num(hass, "sensor.model_y_charging_power") == 0

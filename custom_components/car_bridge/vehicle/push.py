@@ -98,6 +98,8 @@ class PushVehicle(VehicleSource):
         }
         if update.charge_state is not None:
             changes["charge_state"] = ChargeState(update.charge_state)
+        elif update.charge_state_unknown:
+            changes["charge_state"] = None
         self._state = replace(
             old,
             timestamp=stamp,

@@ -83,6 +83,9 @@ class TelemetryUpdate:
     battery_level: float | None = None
     range_km: float | None = None
     charge_state: ReportedChargeState | None = None
+    #: The sender says the last charge state no longer holds without saying
+    #: which one does (ABRP: not charging while parked): it becomes unknown.
+    charge_state_unknown: bool = False
     charging_power: float | None = None
     cabin_temperature: float | None = None
     outside_temperature: float | None = None
