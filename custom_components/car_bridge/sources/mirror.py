@@ -81,7 +81,6 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     CONF_CHARGE_LIMIT: ("number", "input_number"),
     CONF_DESTINATION_SCRIPT: ("script",),
 }
-OPTIONAL_FIELDS = tuple(key for key in DOMAINS if key != CONF_TRACKER)
 
 #: Climate modes to switch a mirrored climate on with, in order of preference.
 ON_MODES = (HVACMode.HEAT_COOL, HVACMode.AUTO, HVACMode.HEAT, HVACMode.COOL)
