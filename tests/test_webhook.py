@@ -128,11 +128,12 @@ async def post(
         method: str = "POST",
         url: str = URL,
         settle: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, Any]]:
         if isinstance(body, dict):
             body = json.dumps(body)
             content_type = content_type or "application/json"
-        headers = {"Content-Type": content_type} if content_type else {}
+        headers = {**({"Content-Type": content_type} if content_type else {}), **(headers or {})}
         response = await client.request(method, url, params=query, data=body, headers=headers)
         text = await response.text()
         if settle:
@@ -750,3 +751,19 @@ async def test_abrp_charging_that_stops_while_parked_is_no_longer_charging(
     assert state(hass, "binary_sensor.model_y_charging") != STATE_ON
     assert state(hass, "sensor.model_y_charge_state") == STATE_UNKNOWN
     assert num(hass, "sensor.model_y_charging_power") == 0
+
+
+async def test_a_body_that_cannot_be_decompressed_gets_400(
+    hass: HomeAssistant, post: Post, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A gzip header on a body that is not gzip is bad input, not a crash in the handler.
+
+    aiohttp gives up decompressing and hands over no body, so the answer is "no values".
+    """
+    status, answer = await post(
+        b"\x1f\x8b\x08\x00garbage",
+        content_type="application/json",
+        headers={"Content-Encoding": "gzip"},
+    )
+    assert status == 400, answer
+    assert "Error processing webhook" not in caplog.text
