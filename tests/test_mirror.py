@@ -652,3 +652,20 @@ async def test_tracker_speed_is_read_in_its_integrations_unit(
     result = await _add(hass, tracker=TRACKER)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert float(state(hass, "sensor.model_y_speed")) == pytest.approx(kmh, abs=0.1)
+
+
+async def test_a_silent_tracker_counts_as_stationary_when_other_values_arrive(
+    hass: HomeAssistant, model_y: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """Value updates are no fixes, but they still tell that time passed without a move."""
+    for km in (7.0, 6.5, 6.0):
+        freezer.tick(timedelta(seconds=30))
+        set_tracker(hass, km, speed=60)
+        await hass.async_block_till_done()
+    assert state(hass, "sensor.model_y_direction_of_travel") == "towards"
+    freezer.tick(timedelta(minutes=4))
+    hass.states.async_set(BATTERY, "60", {"unit_of_measurement": "%"})
+    await hass.async_block_till_done()
+    assert state(hass, "sensor.model_y_direction_of_travel") == "stationary"
+    assert state(hass, "sensor.model_y_time_to_home") == "unknown"
+    assert float(state(hass, "sensor.model_y_distance_to_home")) == pytest.approx(6.0, abs=0.05)

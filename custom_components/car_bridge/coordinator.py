@@ -203,7 +203,11 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
             speed=position.speed,
             heading=position.heading,
         )
-        return self.engine.update(fix, state.fix_time or state.timestamp)
+        events = self.engine.update(fix, state.fix_time or state.timestamp)
+        if state.fix_time is not None and state.timestamp > state.fix_time:
+            # Other values came later than the fix: time passed without a move.
+            self.engine.note_time(state.timestamp)
+        return events
 
     def _note_availability(self, state: VehicleState) -> bool:
         """Log once when the source's data goes and comes back; True if the fix came back."""
