@@ -767,3 +767,16 @@ async def test_a_body_that_cannot_be_decompressed_gets_400(
     )
     assert status == 400, answer
     assert "Error processing webhook" not in caplog.text
+
+
+async def test_abrp_stop_without_is_parked_keeps_disconnected(
+    hass: HomeAssistant, post: Post, freezer: FrozenDateTimeFactory
+) -> None:
+    """WiCAN sends no is_parked: a red light (speed 0, not charging) does not flip the cable."""
+    for speed in (48, 0, 48):
+        freezer.tick(timedelta(seconds=10))
+        utc = int(dt_util.utcnow().timestamp())
+        body = urlencode({"utc": utc, "soc": 60, "speed": speed, "is_charging": 0})
+        assert (await post(body, content_type=FORM))[0] == 200
+        assert state(hass, "sensor.model_y_charge_state") == "disconnected"
+        assert state(hass, "binary_sensor.model_y_plugged_in") == STATE_OFF

@@ -98,7 +98,8 @@ class PushVehicle(VehicleSource):
         }
         if update.charge_state is not None:
             changes["charge_state"] = ChargeState(update.charge_state)
-        elif update.charge_state_unknown:
+        elif update.not_charging and old.charge_state is ChargeState.CHARGING:
+            # The charge ended; whether the cable is still in is not said.
             changes["charge_state"] = None
         self._state = replace(
             old,

@@ -83,9 +83,9 @@ class TelemetryUpdate:
     battery_level: float | None = None
     range_km: float | None = None
     charge_state: ReportedChargeState | None = None
-    #: The sender says the last charge state no longer holds without saying
-    #: which one does (ABRP: not charging while parked): it becomes unknown.
-    charge_state_unknown: bool = False
+    #: The sender says no energy flows without saying whether a cable is in
+    #: (ABRP: not charging while parked): a "charging" state no longer holds.
+    not_charging: bool = False
     charging_power: float | None = None
     cabin_temperature: float | None = None
     outside_temperature: float | None = None
