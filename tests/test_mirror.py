@@ -548,3 +548,124 @@ async def test_options_change_the_mirrored_entities(
     # the battery sensor is no longer backed: it is gone
     assert hass.states.get("sensor.model_y_battery") is None
     assert er.async_get(hass).async_get("sensor.model_y_battery") is None
+
+
+async def test_mirror_sensor_changes_between_fixes_do_not_hold_the_drive_back(
+    hass: HomeAssistant, model_y: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A battery update is not a fix: the tracker's next fix is judged on its own time.
+
+    A car at 120 km/h reports every 30 s; its battery sensor changes a second
+    before each fix. Were the battery's update time taken for a fix at the old
+    place, the next real fix would look like 1 km in one second and be held back.
+    """
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    battery = 64
+    for km in (7.0, 6.0, 5.0, 4.0, 3.0):
+        freezer.tick(timedelta(seconds=29))
+        battery -= 1
+        hass.states.async_set(BATTERY, str(battery), {"unit_of_measurement": "%"})
+        await hass.async_block_till_done()
+        freezer.tick(timedelta(seconds=1))
+        set_tracker(hass, km, speed=120)
+        await hass.async_block_till_done()
+        assert float(state(hass, "sensor.model_y_distance_to_home")) == pytest.approx(km, abs=0.05)
+    assert [e.data["type"] for e in events] == ["approaching"]
+
+
+async def test_a_tracker_changed_in_the_options_follows_the_unique_id(
+    hass: HomeAssistant,
+) -> None:
+    """The unique id is the tracked entity's: a new tracker in the options moves it.
+
+    Otherwise the old tracker could not be added again (it would abort as
+    already configured) while the new one could be added twice.
+    """
+    registry = er.async_get(hass)
+    first = registry.async_get_or_create(
+        "device_tracker", "teslamate", "car1", suggested_object_id="tesla_location"
+    )
+    second = registry.async_get_or_create(
+        "device_tracker", "teslamate", "car2", suggested_object_id="other_location"
+    )
+    set_teslamate_states(hass)
+    hass.states.async_set(second.entity_id, "not_home", {"latitude": HOME_LAT, "longitude": 5.0})
+    entry = (await _add(hass, tracker=TRACKER))["result"]
+    options = {
+        "thresholds": ["5"],
+        "hysteresis": 200,
+        "max_accuracy": 200,
+        "zone": "zone.home",
+    }
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, "tracker": second.entity_id}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.unique_id == second.id
+    assert entry.state is ConfigEntryState.LOADED
+    # The same entities and device, now under the new id.
+    moved = registry.async_get("sensor.model_y_distance_to_home")
+    assert moved is not None
+    assert moved.unique_id == f"{second.id}_distance_to_home"
+    assert hass.states.get("sensor.model_y_distance_to_home").state != "unavailable"
+    assert (
+        dr.async_get(hass).async_get_device_by_identifier((DOMAIN, second.id), entry.entry_id)
+        is not None
+    )
+
+    # The first tracker is free again; the second is taken.
+    other = await _add(hass, tracker=TRACKER, name="Other")
+    assert other["type"] is FlowResultType.CREATE_ENTRY
+    assert other["result"].unique_id == first.id
+    again = await _add(hass, tracker=second.entity_id, name="Again")
+    assert again["type"] is FlowResultType.ABORT
+    assert again["reason"] == "already_configured"
+
+    # Moving a vehicle onto a tracker another vehicle mirrors is a field error.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, "tracker": TRACKER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"tracker": "tracker_in_use"}
+    assert entry.unique_id == second.id
+
+
+@pytest.mark.parametrize(
+    ("platform", "reported", "kmh"),
+    [("mobile_app", 13.9, 50.0), ("tessie", 31.0, 49.9), ("traccar", 27.0, 50.0)],
+)
+async def test_tracker_speed_is_read_in_its_integrations_unit(
+    hass: HomeAssistant, platform: str, reported: float, kmh: float
+) -> None:
+    """A tracker's ``speed`` has no unit: phones say m/s, Tesla's API mph, OsmAnd knots."""
+    registry = er.async_get(hass)
+    tracker = registry.async_get_or_create(
+        "device_tracker", platform, "car1", suggested_object_id="tesla_location"
+    )
+    assert tracker.entity_id == TRACKER
+    set_teslamate_states(hass)
+    set_tracker(hass, 8.0, speed=reported, course=180)
+    result = await _add(hass, tracker=TRACKER)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert float(state(hass, "sensor.model_y_speed")) == pytest.approx(kmh, abs=0.1)
+
+
+async def test_a_silent_tracker_counts_as_stationary_when_other_values_arrive(
+    hass: HomeAssistant, model_y: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """Value updates are no fixes, but they still tell that time passed without a move."""
+    for km in (7.0, 6.5, 6.0):
+        freezer.tick(timedelta(seconds=30))
+        set_tracker(hass, km, speed=60)
+        await hass.async_block_till_done()
+    assert state(hass, "sensor.model_y_direction_of_travel") == "towards"
+    freezer.tick(timedelta(minutes=4))
+    hass.states.async_set(BATTERY, "60", {"unit_of_measurement": "%"})
+    await hass.async_block_till_done()
+    assert state(hass, "sensor.model_y_direction_of_travel") == "stationary"
+    assert state(hass, "sensor.model_y_time_to_home") == "unknown"
+    assert float(state(hass, "sensor.model_y_distance_to_home")) == pytest.approx(6.0, abs=0.05)

@@ -35,8 +35,14 @@ from custom_components.car_bridge.diagnostics import async_get_config_entry_diag
 from custom_components.car_bridge.sources.webhook import webhook_url
 from homeassistant.components import webhook
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
-from homeassistant.const import CONF_NAME, STATE_OFF, STATE_ON, STATE_UNKNOWN
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    CONF_NAME,
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -104,11 +110,12 @@ async def post(
         method: str = "POST",
         url: str = URL,
         settle: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, Any]]:
         if isinstance(body, dict):
             body = json.dumps(body)
             content_type = content_type or "application/json"
-        headers = {"Content-Type": content_type} if content_type else {}
+        headers = {**({"Content-Type": content_type} if content_type else {}), **(headers or {})}
         response = await client.request(method, url, params=query, data=body, headers=headers)
         text = await response.text()
         if settle:
@@ -600,3 +607,159 @@ async def test_a_simulated_car_does_not_load_the_webhook_component(
 ) -> None:
     assert init_integration.state is ConfigEntryState.LOADED
     assert "webhook" not in hass.config.components
+
+
+async def test_webhook_battery_only_posts_between_fixes_do_not_hold_the_drive_back(
+    hass: HomeAssistant, post: Post, freezer: FrozenDateTimeFactory
+) -> None:
+    """A script posts the battery a second before each fix; the fixes keep their own times."""
+    for i, km in enumerate((8.0, 7.0, 6.0, 5.0)):
+        freezer.tick(timedelta(seconds=29))
+        assert (await post({"battery_level": 60 - i}))[0] == 200
+        freezer.tick(timedelta(seconds=1))
+        lat = HOME_LAT + (km + 0.1) / 111.2
+        assert (await post({"latitude": lat, "longitude": HOME_LON, "speed": 120}))[0] == 200
+        assert num(hass, "sensor.model_y_distance_to_home") == pytest.approx(km, abs=0.1)
+    assert num(hass, "sensor.model_y_battery") == 57
+
+
+async def test_webhook_fix_time_survives_a_restart(
+    hass: HomeAssistant, post: Post, vehicle: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """After a restart a battery-only post still does not make the old place a new fix."""
+    lat = HOME_LAT + 8.1 / 111.2
+    await post({"latitude": lat, "longitude": HOME_LON, "speed": 120})
+    freezer.tick(timedelta(seconds=29))
+    await post({"battery_level": 60})
+    assert await hass.config_entries.async_reload(vehicle.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(seconds=1))
+    lat = HOME_LAT + 7.1 / 111.2
+    await post({"latitude": lat, "longitude": HOME_LON, "speed": 120})
+    assert num(hass, "sensor.model_y_distance_to_home") == pytest.approx(7.0, abs=0.1)
+
+
+@pytest.fixture
+async def ws_client(
+    hass: HomeAssistant, vehicle: MockConfigEntry, hass_ws_client: Callable[..., Awaitable[Any]]
+) -> Any:
+    """A websocket client, set up before the HTTP server starts (ask for it before ``post``)."""
+    return await hass_ws_client(hass)
+
+
+async def test_webhook_options_apply_without_a_reload(
+    hass: HomeAssistant,
+    vehicle: MockConfigEntry,
+    ws_client: Any,
+    post: Post,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A new URL, network restriction or timeout applies live: nothing goes unavailable."""
+    client = ws_client
+    await post({"battery_level": 50})
+    written: list[str] = []
+
+    @callback
+    def _written(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"].endswith("model_y_battery") or (
+            event.data["new_state"] is not None and event.data["new_state"].state == "unavailable"
+        ):
+            written.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _written)
+    freezer.tick(timedelta(minutes=20))
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_ON
+
+    result = await hass.config_entries.options.async_init(vehicle.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_REGENERATE_WEBHOOK: True, CONF_LOCAL_ONLY: True, CONF_CONNECTION_TIMEOUT: 10},
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert vehicle.state is ConfigEntryState.LOADED
+    # Twenty minutes of silence is now past the ten-minute timeout.
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_OFF
+    assert written == []
+    new_id = vehicle.options[CONF_WEBHOOK_ID]
+    await client.send_json({"id": 1, "type": "webhook/list"})
+    listed = {hook["webhook_id"]: hook for hook in (await client.receive_json())["result"]}
+    assert listed[new_id]["local_only"] is True
+    assert WEBHOOK_ID not in listed
+    await post({"battery_level": 12}, url=f"/api/webhook/{new_id}")
+    assert num(hass, "sensor.model_y_battery") == 12
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_ON
+
+    # A longer timeout turns connected back on for a vehicle silent for less than it.
+    freezer.tick(timedelta(minutes=15))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_OFF
+    result = await hass.config_entries.options.async_init(vehicle.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_CONNECTION_TIMEOUT: 60}
+    )
+    await hass.async_block_till_done()
+    assert state(hass, "binary_sensor.model_y_connected") == STATE_ON
+    assert written == ["sensor.model_y_battery"]
+
+
+async def test_abrp_charging_that_stops_while_parked_is_no_longer_charging(
+    hass: HomeAssistant, post: Post, freezer: FrozenDateTimeFactory
+) -> None:
+    """ABRP's ``is_charging`` 0 while parked says the charge ended, not which state follows.
+
+    The charge state must not stay ``charging`` (a partial update keeps only what
+    was not reported); parked without a cable field it is unknown, as documented.
+    """
+
+    async def wican(is_charging: int, power: float) -> None:
+        freezer.tick(timedelta(seconds=30))
+        body = urlencode(
+            {
+                "utc": int(dt_util.utcnow().timestamp()),
+                "soc": 80,
+                "is_charging": is_charging,
+                "is_parked": 1,
+                "power": power,
+                "car_model": "hyundai:kona:19:64:other",
+            }
+        )
+        assert (await post(body, content_type=FORM))[0] == 200
+
+    await wican(1, -7.2)
+    assert state(hass, "sensor.model_y_charge_state") == "charging"
+    assert state(hass, "binary_sensor.model_y_charging") == STATE_ON
+    await wican(0, 0)
+    assert state(hass, "binary_sensor.model_y_charging") != STATE_ON
+    assert state(hass, "sensor.model_y_charge_state") == STATE_UNKNOWN
+    assert num(hass, "sensor.model_y_charging_power") == 0
+
+
+async def test_a_body_that_cannot_be_decompressed_gets_400(
+    hass: HomeAssistant, post: Post, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A gzip header on a body that is not gzip is bad input, not a crash in the handler.
+
+    aiohttp gives up decompressing and hands over no body, so the answer is "no values".
+    """
+    status, answer = await post(
+        b"\x1f\x8b\x08\x00garbage",
+        content_type="application/json",
+        headers={"Content-Encoding": "gzip"},
+    )
+    assert status == 400, answer
+    assert "Error processing webhook" not in caplog.text
+
+
+async def test_abrp_stop_without_is_parked_keeps_disconnected(
+    hass: HomeAssistant, post: Post, freezer: FrozenDateTimeFactory
+) -> None:
+    """WiCAN sends no is_parked: a red light (speed 0, not charging) does not flip the cable."""
+    for speed in (48, 0, 48):
+        freezer.tick(timedelta(seconds=10))
+        utc = int(dt_util.utcnow().timestamp())
+        body = urlencode({"utc": utc, "soc": 60, "speed": speed, "is_charging": 0})
+        assert (await post(body, content_type=FORM))[0] == 200
+        assert state(hass, "sensor.model_y_charge_state") == "disconnected"
+        assert state(hass, "binary_sensor.model_y_plugged_in") == STATE_OFF

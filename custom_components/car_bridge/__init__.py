@@ -163,6 +163,24 @@ def _remove_stale_entities(
             registry.async_remove(entity.entity_id)
 
 
+@callback
+def async_move_unique_id(
+    hass: HomeAssistant, entry: CarBridgeConfigEntry, new: str, **entry_updates: Any
+) -> None:
+    """Give the vehicle a new unique id, carrying its entities and device along."""
+    old = entry.unique_id or entry.entry_id
+    ent_reg = er.async_get(hass)
+    for entity in er.async_entries_for_config_entry(ent_reg, entry.entry_id):
+        if entity.unique_id.startswith(f"{old}_"):
+            ent_reg.async_update_entity(
+                entity.entity_id, new_unique_id=new + entity.unique_id[len(old) :]
+            )
+    dev_reg = dr.async_get(hass)
+    if device := dev_reg.async_get_device_by_identifier((DOMAIN, old), entry.entry_id):
+        dev_reg.async_update_device(device.id, new_identifiers={(DOMAIN, new)})
+    hass.config_entries.async_update_entry(entry, unique_id=new, **entry_updates)
+
+
 async def async_migrate_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:
     """Migrate an entry from an older version."""
     if entry.version > 2:
@@ -172,23 +190,11 @@ async def async_migrate_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) 
         # Version 1 made the unique id from the typed name ("simulator_su7"),
         # so a renamed car kept its old name's id. Give it a generated one and
         # carry its entities and device along.
-        old = entry.unique_id or entry.entry_id
-        new = uuid.uuid4().hex
-
-        @callback
-        def _migrate(entity: er.RegistryEntry) -> dict[str, Any] | None:
-            if entity.unique_id.startswith(f"{old}_"):
-                return {"new_unique_id": new + entity.unique_id[len(old) :]}
-            return None
-
-        await er.async_migrate_entries(hass, entry.entry_id, _migrate)
-        dev_reg = dr.async_get(hass)
-        if device := dev_reg.async_get_device_by_identifier((DOMAIN, old), entry.entry_id):
-            dev_reg.async_update_device(device.id, new_identifiers={(DOMAIN, new)})
-        hass.config_entries.async_update_entry(
+        async_move_unique_id(
+            hass,
             entry,
+            uuid.uuid4().hex,
             data={CONF_SOURCE: SOURCE_SIMULATOR, **entry.data},
-            unique_id=new,
             version=2,
             minor_version=1,
         )

@@ -18,6 +18,7 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.util import slugify
 
+from . import async_move_unique_id
 from .const import (
     COMMON_DEFAULT_OPTIONS,
     CONF_HYSTERESIS,
@@ -272,7 +273,18 @@ class CarBridgeOptionsFlow(OptionsFlow):
             _check_zone(self.hass, user_input[CONF_ZONE], errors)
             kind_options = kind.validate_options(self.hass, user_input, errors)
             placeholders = check_options_together(user_input, thresholds, errors)
+            unique_id = entry.unique_id
+            if not errors and kind.unique_id_from_options is not None:
+                field, unique_id = kind.unique_id_from_options(self.hass, user_input)
+                if unique_id != entry.unique_id and any(
+                    other.unique_id == unique_id
+                    for other in self.hass.config_entries.async_entries(DOMAIN)
+                ):
+                    errors[field] = "tracker_in_use"
             if not errors:
+                if unique_id is not None and unique_id != entry.unique_id:
+                    # The vehicle is now another car's: its unique id follows.
+                    async_move_unique_id(self.hass, entry, unique_id)
                 return self.async_create_entry(
                     data={
                         **{k: entry.options[k] for k in kind.kept_options if k in entry.options},

@@ -194,7 +194,11 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
             return []
         # A Position is a fix as the engine reads it: a missing (or 0) accuracy
         # counts as unknown, not perfect; speed and heading are used when known.
-        return self.engine.update(state.position, state.timestamp)
+        events = self.engine.update(state.position, state.fix_time or state.timestamp)
+        if state.fix_time is not None and state.timestamp > state.fix_time:
+            # Other values came later than the fix: time passed without a move.
+            self.engine.note_time(state.timestamp)
+        return events
 
     def _note_availability(self, state: VehicleState) -> bool:
         """Log once when the source's data goes and comes back; True if the fix came back."""

@@ -39,7 +39,6 @@ CONF_MINUTES = "minutes"
 TYPE_TIME_TO_HOME = "time_to_home_below"
 
 DISTANCE_TYPES = {EventType.APPROACHING.value, EventType.LEAVING.value}
-HOME_TYPES = {EventType.ARRIVED_HOME.value, EventType.LEFT_HOME.value}
 TRIGGER_TYPES = [
     EventType.APPROACHING.value,
     EventType.LEAVING.value,

@@ -692,6 +692,14 @@ class ApproachEngine:
             return state
         return replace(state, time_to_home_min=eta)
 
+    def note_time(self, now: datetime) -> None:
+        """Let time pass without a fix (the source reported other values).
+
+        A car whose position has not moved for long enough counts as
+        stationary, as on a fix; nothing else changes and nothing fires.
+        """
+        self._maybe_stationary(now)
+
     def _maybe_stationary(self, now: datetime) -> list[ApproachEvent]:
         s = self._state
         if (

@@ -73,6 +73,11 @@ class SourceKind:
     validate_options: Callable[[HomeAssistant, dict[str, Any], Errors], dict[str, Any]]
     #: Options the kind stores itself (not from the form), kept when the options are saved.
     kept_options: tuple[str, ...] = ()
+    #: The field and the unique id the kind's options make, when the vehicle's
+    #: unique id follows one of its options (the mirror's tracker); None if fixed.
+    unique_id_from_options: Callable[[HomeAssistant, Mapping[str, Any]], tuple[str, str]] | None = (
+        None
+    )
     #: Placeholders for the message shown once the entry is created (``config.create_entry.<key>``).
     created_placeholders: Callable[[HomeAssistant, Mapping[str, Any]], dict[str, str]] | None = None
 

@@ -81,7 +81,6 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     CONF_CHARGE_LIMIT: ("number", "input_number"),
     CONF_DESTINATION_SCRIPT: ("script",),
 }
-OPTIONAL_FIELDS = tuple(key for key in DOMAINS if key != CONF_TRACKER)
 
 #: Climate modes to switch a mirrored climate on with, in order of preference.
 ON_MODES = (HVACMode.HEAT_COOL, HVACMode.AUTO, HVACMode.HEAT, HVACMode.COOL)
@@ -192,20 +191,35 @@ def _attr_float(attributes: Mapping[str, Any], *keys: str) -> float | None:
     return None
 
 
-def position_from_state(state: State) -> Position | None:
-    """Return the fix a tracker's state holds, or None if it has no coordinates."""
+#: km/h per unit of a tracker's ``speed`` attribute, by the integration that
+#: makes the tracker: the attribute has no unit of its own. Phones report m/s,
+#: Traccar's OsmAnd protocol knots, Tesla's API (Tessie) mph; others km/h.
+SPEED_KMH_PER_UNIT: dict[str, float] = {
+    "mobile_app": 3.6,
+    "gpslogger": 3.6,
+    "traccar": 1.852,
+    "tessie": 1.609344,
+}
+
+
+def position_from_state(state: State, speed_factor: float = 1.0) -> Position | None:
+    """Return the fix a tracker's state holds, or None if it has no coordinates.
+
+    ``speed_factor`` turns the tracker's ``speed`` attribute into km/h.
+    """
     latitude = _attr_float(state.attributes, ATTR_LATITUDE)
     longitude = _attr_float(state.attributes, ATTR_LONGITUDE)
     if latitude is None or longitude is None:
         return None
     accuracy = _attr_float(state.attributes, "gps_accuracy")
+    speed = _attr_float(state.attributes, "speed")
     return Position(
         latitude=latitude,
         longitude=longitude,
         # 0 is what integrations report when they do not know.
         accuracy=accuracy or None,
         heading=_attr_float(state.attributes, "course", "heading"),
-        speed=_attr_float(state.attributes, "speed"),
+        speed=None if speed is None else speed * speed_factor,
     )
 
 
@@ -224,8 +238,12 @@ class MirrorSource(VehicleSource):
         for key, entity_id in config.entities().items():
             self._fields.setdefault(entity_id, []).append(key)
         self._unknown_logged: set[str] = set()
+        tracker = er.async_get(hass).async_get(config.tracker)
+        self._speed_factor = SPEED_KMH_PER_UNIT.get(tracker.platform, 1.0) if tracker else 1.0
         self._unsub: CALLBACK_TYPE | None = None
         self._position: Position | None = None
+        #: The tracker's ``last_updated`` for ``_position``: the fix's own time.
+        self._fix_time: datetime | None = None
         self._state = self._read(dt_util.utcnow())
 
     @property
@@ -284,9 +302,10 @@ class MirrorSource(VehicleSource):
     def _read(self, now: datetime) -> VehicleState:
         c = self.config
         unavailable: set[Value] = set()
-        if tracker := self._get(c.tracker, unavailable, Value.POSITION, Value.SPEED):
-            # A tracker without coordinates gives no fix: the last one stands.
-            self._position = position_from_state(tracker) or self._position
+        tracker = self._get(c.tracker, unavailable, Value.POSITION, Value.SPEED)
+        # A tracker without coordinates gives no fix: the last one stands.
+        if tracker and (position := position_from_state(tracker, self._speed_factor)) is not None:
+            self._position, self._fix_time = position, tracker.last_updated
         values: dict[str, Any] = {}
         if state := self._get(c.battery, unavailable, Value.BATTERY_LEVEL):
             values["battery_level"] = _float(state)
@@ -314,6 +333,7 @@ class MirrorSource(VehicleSource):
         return VehicleState(
             timestamp=now,
             position=self._position,
+            fix_time=self._fix_time,
             unavailable=frozenset(unavailable),
             **values,
         )
@@ -445,12 +465,19 @@ def _validate_config(
     hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
 ) -> tuple[str, dict[str, Any]]:
     _check_entities(hass, user_input, errors)
-    tracker: str = user_input[CONF_TRACKER]
-    entity = er.async_get(hass).async_get(tracker)
-    # The tracked entity's registry id: the same car cannot be added twice,
-    # and renaming the tracker's entity id does not make it another car.
-    unique_id = entity.id if entity is not None else tracker
+    _, unique_id = _unique_id(hass, user_input)
     return unique_id, {key: user_input.get(key) or None for key in DOMAINS}
+
+
+def _unique_id(hass: HomeAssistant, values: Mapping[str, Any]) -> tuple[str, str]:
+    """Return the field and the unique id of the vehicle that mirrors ``values``' tracker.
+
+    The tracked entity's registry id: the same car cannot be added twice,
+    and renaming the tracker's entity id does not make it another car.
+    """
+    tracker: str = values[CONF_TRACKER]
+    entity = er.async_get(hass).async_get(tracker)
+    return CONF_TRACKER, entity.id if entity is not None else tracker
 
 
 def _validate_options(
@@ -471,4 +498,5 @@ MIRROR = SourceKind(
     validate_config=_validate_config,
     options_fields=lambda hass, current: _fields(),
     validate_options=_validate_options,
+    unique_id_from_options=_unique_id,
 )

@@ -95,6 +95,10 @@ class WebhookVehicle(PushVehicle):
     def start(self, listener: StateListener) -> None:
         """Register the webhook and watch for silence."""
         super().start(listener)
+        self._register()
+        self._arm_stale_timer()
+
+    def _register(self) -> None:
         webhook.async_register(
             self._hass,
             DOMAIN,
@@ -104,6 +108,25 @@ class WebhookVehicle(PushVehicle):
             local_only=self._local_only,
             allowed_methods=ALLOWED_METHODS,
         )
+
+    @callback
+    def apply_options(self, options: Mapping[str, Any]) -> None:
+        """Take a new URL, network restriction or timeout without a reload."""
+        webhook_id = str(options[CONF_WEBHOOK_ID])
+        local_only = bool(options.get(CONF_LOCAL_ONLY, False))
+        if (webhook_id, local_only) != (self.webhook_id, self._local_only):
+            webhook.async_unregister(self._hass, self.webhook_id)
+            self.webhook_id, self._local_only = webhook_id, local_only
+            self._register()
+        timeout = timedelta(minutes=float(options[CONF_CONNECTION_TIMEOUT]))
+        if timeout == self._timeout:
+            return
+        self._timeout = timeout
+        if self.last_received is not None:
+            connected = dt_util.utcnow() - self.last_received < timeout
+            if connected != self.state.connected:
+                self.set_connected(connected)
+                self.publish()
         self._arm_stale_timer()
 
     def stop(self) -> None:
@@ -234,7 +257,11 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
     # The vehicle checks every saved value itself; the one warning of setup
     # names what it could not trust.
     source = WebhookVehicle(hass, **kwargs, saved=saved)
-    return BuiltSource(source=source, discarded=[f"vehicle.{name}" for name in source.discarded])
+    return BuiltSource(
+        source=source,
+        discarded=[f"vehicle.{name}" for name in source.discarded],
+        apply_options=source.apply_options,
+    )
 
 
 def _config_fields(hass: HomeAssistant) -> dict[Any, Any]:

@@ -83,6 +83,10 @@ class VehicleState:
 
     timestamp: datetime
     position: Position | None = None
+    #: When ``position`` was taken, if not at ``timestamp``: a source that also
+    #: reports other values (a battery sensor, a battery-only post) keeps the
+    #: fix's own time, so the engine never sees an old place at a new time.
+    fix_time: datetime | None = None
     battery_level: float | None = None  # %
     range_km: float | None = None
     charge_state: ChargeState | None = None

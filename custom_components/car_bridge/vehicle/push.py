@@ -7,6 +7,7 @@ one is ignored (a replayed or buffered post cannot move the car back in time).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -81,7 +82,10 @@ class PushVehicle(VehicleSource):
             return False
         old = self._state
         position = old.position
+        # The position's own time: an update without one does not make the old place new.
+        fix_time = old.fix_time or old.timestamp
         if update.has_position:
+            fix_time = stamp
             assert update.latitude is not None
             assert update.longitude is not None
             position = Position(
@@ -102,7 +106,17 @@ class PushVehicle(VehicleSource):
         }
         if update.charge_state is not None:
             changes["charge_state"] = ChargeState(update.charge_state)
-        self._state = replace(old, timestamp=stamp, position=position, connected=True, **changes)
+        elif update.not_charging and old.charge_state is ChargeState.CHARGING:
+            # The charge ended; whether the cable is still in is not said.
+            changes["charge_state"] = None
+        self._state = replace(
+            old,
+            timestamp=stamp,
+            position=position,
+            fix_time=fix_time if position is not None else None,
+            connected=True,
+            **changes,
+        )
         self.last_received = received
         return True
 
@@ -120,6 +134,7 @@ class PushVehicle(VehicleSource):
         position = state.position
         return {
             "timestamp": state.timestamp.isoformat(),
+            "fix_time": state.fix_time.isoformat() if state.fix_time else None,
             "last_received": self.last_received.isoformat() if self.last_received else None,
             "position": None
             if position is None
@@ -146,17 +161,23 @@ def _restore(
     last update arrived, and the names of the values that were discarded.
     """
     discarded: list[str] = []
-    timestamp = _time(saved.get("timestamp"), now)
-    received = _time(saved.get("last_received"), now)
+
+    def checked[T](name: str, parse: Callable[[Any], T | None]) -> T | None:
+        """Return the saved value if it is sound; note it as discarded if not."""
+        value = parse(saved.get(name))
+        if value is None and saved.get(name) is not None:
+            discarded.append(name)
+        return value
+
+    timestamp = checked("timestamp", lambda raw: _time(raw, now))
+    received = checked("last_received", lambda raw: _time(raw, now))
     if timestamp is None:
-        discarded.append("timestamp")
+        if "timestamp" not in discarded:
+            discarded.append("timestamp")
         # Nothing saved may hold back the next post.
         timestamp, received = now, None
-    elif received is None and saved.get("last_received") is not None:
-        discarded.append("last_received")
-    position = _position(saved.get("position"))
-    if position is None and saved.get("position") is not None:
-        discarded.append("position")
+    position = checked("position", _position)
+    fix_time = checked("fix_time", lambda raw: _time(raw, now)) if position else None
     charge_state: ChargeState | None = None
     if (raw_state := saved.get("charge_state")) is not None:
         if isinstance(raw_state, str) and raw_state in set(ChargeState):
@@ -176,7 +197,11 @@ def _restore(
             discarded.append(name)
         values[name] = value
     state = VehicleState(
-        timestamp=timestamp, position=position, charge_state=charge_state, **values
+        timestamp=timestamp,
+        fix_time=fix_time,
+        position=position,
+        charge_state=charge_state,
+        **values,
     )
     return state, received, discarded
 

@@ -13,7 +13,8 @@ Charge state: ABRP has no cable field. ``is_charging`` (or ``is_dcfc``) true
 means charging; a driving car (``is_parked`` false, or speed of 5 km/h or
 more) has no cable: disconnected. Anything else (parked, not charging) is
 unknown: the car may or may not be plugged in, and we do not claim a cable
-without evidence.
+without evidence; an explicit ``is_charging`` false turns a "charging" state
+kept from an earlier post into unknown (the cable may have been pulled).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def parse(tlm: Mapping[str, object], encoding: PayloadEncoding, now: datetime) -
         battery_level=v.number("soc", tlm.get("soc"), low=0, high=100),
         range_km=v.number("est_battery_range", tlm.get("est_battery_range"), low=0, high=5000),
         charge_state=state,
+        not_charging=state is None and charging is False,
         charging_power=charging_power,
         cabin_temperature=v.number("cabin_temp", tlm.get("cabin_temp"), low=-80, high=120),
         outside_temperature=v.number("ext_temp", tlm.get("ext_temp"), low=-80, high=120),

@@ -83,6 +83,9 @@ class TelemetryUpdate:
     battery_level: float | None = None
     range_km: float | None = None
     charge_state: ReportedChargeState | None = None
+    #: The sender says no energy flows without saying whether a cable is in
+    #: (ABRP: not charging while parked): a "charging" state no longer holds.
+    not_charging: bool = False
     charging_power: float | None = None
     cabin_temperature: float | None = None
     outside_temperature: float | None = None
