@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 import json
@@ -19,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import aiohttp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,3 +230,70 @@ def chromium() -> str:
     if not Path(path).exists():
         pytest.fail("Chromium is missing: run script/setup (it installs Debian's chromium)")
     return path
+
+
+# -- helpers shared by the end-to-end tests ---------------------------------
+
+
+def wait_for(
+    hass: Hass, entity_id: str, ok: str | Callable[[dict[str, Any]], bool], timeout: float
+) -> dict[str, Any]:
+    """Poll until the entity is in state ``ok`` (or ``ok(state)`` holds); return its state."""
+    check = ok if callable(ok) else (lambda state: state["state"] == ok)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        current = hass.state(entity_id)
+        if current is not None and check(current):
+            return current
+        time.sleep(0.3)
+    raise AssertionError(f"{entity_id} did not get there: {hass.state(entity_id)}")
+
+
+def add_approach_automation(
+    hass: Hass, object_id: str, alias: str, device_id: str, light: str
+) -> None:
+    """Create an automation from the bundled approaching_home blueprint (5 km: light on)."""
+    result = hass.api(
+        f"/api/config/automation/config/{object_id}",
+        {
+            "alias": alias,
+            "use_blueprint": {
+                "path": "car_bridge/approaching_home.yaml",
+                "input": {
+                    "vehicle": device_id,
+                    "distance": 5,
+                    "actions": [{"action": "light.turn_on", "target": {"entity_id": light}}],
+                },
+            },
+        },
+    )
+    assert result == {"result": "ok"}
+
+
+async def watch(
+    hass: Hass,
+    light: str,
+    seen: list[dict[str, Any]],
+    ready: asyncio.Event,
+    *,
+    car_bridge_events: bool = False,
+) -> None:
+    """Record the light's off -> on transitions (kind "light"), and Car Bridge's events if asked."""
+    async with aiohttp.ClientSession() as session, session.ws_connect(hass.ws_url) as ws:
+        assert (await ws.receive_json())["type"] == "auth_required"
+        await ws.send_json({"type": "auth", "access_token": hass.token})
+        assert (await ws.receive_json())["type"] == "auth_ok"
+        if car_bridge_events:
+            await ws.send_json(
+                {"id": 2, "type": "subscribe_events", "event_type": "car_bridge_event"}
+            )
+            assert (await ws.receive_json())["success"]
+        trigger = {"trigger": "state", "entity_id": light, "from": "off", "to": "on"}
+        await ws.send_json({"id": 1, "type": "subscribe_trigger", "trigger": trigger})
+        assert (await ws.receive_json())["success"]
+        ready.set()
+        async for message in ws:
+            data = message.json()
+            if data.get("type") == "event":
+                kind = "light" if data["id"] == 1 else data["event"]["data"]["type"]
+                seen.append({"kind": kind, **data["event"]})

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
-import aiohttp
-
-from .conftest import Hass
+from .conftest import Hass, add_approach_automation, wait_for, watch
 
 LIGHT = "light.bed_light"
 
@@ -51,37 +48,6 @@ def set_time_factor(hass: Hass, entry_id: str, factor: float) -> None:
     assert result["type"] == "create_entry", result
 
 
-async def watch_light(hass: Hass, on_events: list[dict[str, Any]], ready: asyncio.Event) -> None:
-    """Count the light's off -> on transitions over the WebSocket API."""
-    async with aiohttp.ClientSession() as session, session.ws_connect(hass.ws_url) as ws:
-        assert (await ws.receive_json())["type"] == "auth_required"
-        await ws.send_json({"type": "auth", "access_token": hass.token})
-        assert (await ws.receive_json())["type"] == "auth_ok"
-        await ws.send_json(
-            {
-                "id": 1,
-                "type": "subscribe_trigger",
-                "trigger": {"trigger": "state", "entity_id": LIGHT, "from": "off", "to": "on"},
-            }
-        )
-        assert (await ws.receive_json())["success"]
-        ready.set()
-        async for message in ws:
-            data = message.json()
-            if data.get("type") == "event":
-                on_events.append(data["event"])
-
-
-def wait_for(hass: Hass, entity_id: str, state: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        current = hass.state(entity_id)
-        if current is not None and current["state"] == state:
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"{entity_id} did not become {state}: {hass.state(entity_id)}")
-
-
 async def test_blueprint_turns_on_the_light_once(hass_server: Hass) -> None:
     hass = hass_server
     entry_id = await asyncio.to_thread(ensure_vehicle, hass)
@@ -89,21 +55,9 @@ async def test_blueprint_turns_on_the_light_once(hass_server: Hass) -> None:
     assert hass.api("/api/services/light/turn_off", {"entity_id": LIGHT}) is not None
     assert hass.state(LIGHT)["state"] == "off"
 
-    result = hass.api(
-        "/api/config/automation/config/car_bridge_e2e",
-        {
-            "alias": "Lights on when the car is 5 km away",
-            "use_blueprint": {
-                "path": "car_bridge/approaching_home.yaml",
-                "input": {
-                    "vehicle": device_id,
-                    "distance": 5,
-                    "actions": [{"action": "light.turn_on", "target": {"entity_id": LIGHT}}],
-                },
-            },
-        },
+    add_approach_automation(
+        hass, "car_bridge_e2e", "Lights on when the car is 5 km away", device_id, LIGHT
     )
-    assert result == {"result": "ok"}
     wait_for(hass, "automation.lights_on_when_the_car_is_5_km_away", "on", 30)
 
     set_time_factor(hass, entry_id, 60)
@@ -111,7 +65,7 @@ async def test_blueprint_turns_on_the_light_once(hass_server: Hass) -> None:
 
     on_events: list[dict[str, Any]] = []
     ready = asyncio.Event()
-    watcher = asyncio.create_task(watch_light(hass, on_events, ready))
+    watcher = asyncio.create_task(watch(hass, LIGHT, on_events, ready))
     await asyncio.wait_for(ready.wait(), 30)
 
     hass.api(

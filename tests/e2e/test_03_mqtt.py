@@ -21,13 +21,12 @@ import time
 from typing import Any
 import urllib.error
 
-import aiohttp
 from paho.mqtt import client as mqtt
 import pytest
 
 from custom_components.car_bridge.approach.geo import destination_point
 
-from .conftest import Hass, free_port, running_hass
+from .conftest import Hass, add_approach_automation, free_port, running_hass, wait_for, watch
 
 LIGHT = "light.bed_light"
 PREFIX = "teslamate/cars/1"
@@ -155,16 +154,6 @@ def announce(client: mqtt.Client) -> None:
     )
 
 
-def wait_for(hass: Hass, entity_id: str, ok: Any, timeout: float) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        current = hass.state(entity_id)
-        if current is not None and ok(current):
-            return current
-        time.sleep(0.3)
-    raise AssertionError(f"{entity_id} did not get there: {hass.state(entity_id)}")
-
-
 def add_mirror(hass: Hass) -> str:
     """Add the mirror vehicle through the config flow API, approaching at 5 km only."""
     flow = hass.api("/api/config/config_entries/flow", {"handler": "car_bridge"})
@@ -192,30 +181,6 @@ def add_mirror(hass: Hass) -> str:
     )
     assert result["type"] == "create_entry", result
     return entry_id
-
-
-async def watch(hass: Hass, seen: list[dict[str, Any]], ready: asyncio.Event) -> None:
-    """Record Car Bridge events and the light's off -> on transitions."""
-    async with aiohttp.ClientSession() as session, session.ws_connect(hass.ws_url) as ws:
-        assert (await ws.receive_json())["type"] == "auth_required"
-        await ws.send_json({"type": "auth", "access_token": hass.token})
-        assert (await ws.receive_json())["type"] == "auth_ok"
-        await ws.send_json({"id": 1, "type": "subscribe_events", "event_type": "car_bridge_event"})
-        assert (await ws.receive_json())["success"]
-        await ws.send_json(
-            {
-                "id": 2,
-                "type": "subscribe_trigger",
-                "trigger": {"trigger": "state", "entity_id": LIGHT, "from": "off", "to": "on"},
-            }
-        )
-        assert (await ws.receive_json())["success"]
-        ready.set()
-        async for message in ws:
-            data = message.json()
-            if data.get("type") == "event":
-                kind = "light" if data["id"] == 2 else data["event"]["data"]["type"]
-                seen.append({"kind": kind, **data["event"]})
 
 
 async def test_teslamate_over_mqtt_drives_home(mqtt_hass: Hass, teslamate: mqtt.Client) -> None:
@@ -250,21 +215,9 @@ async def test_teslamate_over_mqtt_drives_home(mqtt_hass: Hass, teslamate: mqtt.
     device_id = hass.api("/api/template", {"template": "{{ device_id('device_tracker.model_y') }}"})
     hass.api("/api/services/light/turn_off", {"entity_id": LIGHT})
     assert hass.state(LIGHT)["state"] == "off"
-    result = hass.api(
-        "/api/config/automation/config/car_bridge_mqtt_e2e",
-        {
-            "alias": "Lights on when the Tesla is 5 km away",
-            "use_blueprint": {
-                "path": "car_bridge/approaching_home.yaml",
-                "input": {
-                    "vehicle": device_id,
-                    "distance": 5,
-                    "actions": [{"action": "light.turn_on", "target": {"entity_id": LIGHT}}],
-                },
-            },
-        },
+    add_approach_automation(
+        hass, "car_bridge_mqtt_e2e", "Lights on when the Tesla is 5 km away", device_id, LIGHT
     )
-    assert result == {"result": "ok"}
     await asyncio.to_thread(
         wait_for,
         hass,
@@ -275,7 +228,7 @@ async def test_teslamate_over_mqtt_drives_home(mqtt_hass: Hass, teslamate: mqtt.
 
     seen: list[dict[str, Any]] = []
     ready = asyncio.Event()
-    watcher = asyncio.create_task(watch(hass, seen, ready))
+    watcher = asyncio.create_task(watch(hass, LIGHT, seen, ready, car_bridge_events=True))
     await asyncio.wait_for(ready.wait(), 30)
 
     # The drive home: 5.75 km to the zone's edge in 250 m steps, then parked inside.

@@ -8,9 +8,7 @@ from typing import Any
 from urllib.parse import urlencode, urlparse
 import urllib.request
 
-import aiohttp
-
-from .conftest import Hass
+from .conftest import Hass, add_approach_automation, wait_for, watch
 
 LIGHT = "light.kitchen_lights"
 HOME = (52.3676, 4.9041)
@@ -42,36 +40,6 @@ def post_form(url: str, fields: dict[str, Any]) -> int:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return int(response.status)
-
-
-async def watch_light(hass: Hass, on_events: list[dict[str, Any]], ready: asyncio.Event) -> None:
-    async with aiohttp.ClientSession() as session, session.ws_connect(hass.ws_url) as ws:
-        assert (await ws.receive_json())["type"] == "auth_required"
-        await ws.send_json({"type": "auth", "access_token": hass.token})
-        assert (await ws.receive_json())["type"] == "auth_ok"
-        await ws.send_json(
-            {
-                "id": 1,
-                "type": "subscribe_trigger",
-                "trigger": {"trigger": "state", "entity_id": LIGHT, "from": "off", "to": "on"},
-            }
-        )
-        assert (await ws.receive_json())["success"]
-        ready.set()
-        async for message in ws:
-            data = message.json()
-            if data.get("type") == "event":
-                on_events.append(data["event"])
-
-
-def wait_for(hass: Hass, entity_id: str, state: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        current = hass.state(entity_id)
-        if current is not None and current["state"] == state:
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"{entity_id} did not become {state}: {hass.state(entity_id)}")
 
 
 def drive_home(url: str, fixes: int = 60) -> list[float]:
@@ -108,26 +76,12 @@ async def test_a_dongle_drive_turns_on_the_light_once(hass_server: Hass) -> None
     device_id = hass.api("/api/template", {"template": "{{ device_id('device_tracker.kona') }}"})
     assert hass.api("/api/services/light/turn_off", {"entity_id": LIGHT}) is not None
     assert hass.state(LIGHT)["state"] == "off"
-    result = hass.api(
-        "/api/config/automation/config/car_bridge_e2e_webhook",
-        {
-            "alias": "Kona lights",
-            "use_blueprint": {
-                "path": "car_bridge/approaching_home.yaml",
-                "input": {
-                    "vehicle": device_id,
-                    "distance": 5,
-                    "actions": [{"action": "light.turn_on", "target": {"entity_id": LIGHT}}],
-                },
-            },
-        },
-    )
-    assert result == {"result": "ok"}
+    add_approach_automation(hass, "car_bridge_e2e_webhook", "Kona lights", device_id, LIGHT)
     await asyncio.to_thread(wait_for, hass, "automation.kona_lights", "on", 30)
 
     on_events: list[dict[str, Any]] = []
     ready = asyncio.Event()
-    watcher = asyncio.create_task(watch_light(hass, on_events, ready))
+    watcher = asyncio.create_task(watch(hass, LIGHT, on_events, ready))
     await asyncio.wait_for(ready.wait(), 30)
 
     socs = await asyncio.to_thread(drive_home, f"{hass.url}{path}")
