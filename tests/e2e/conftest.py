@@ -283,14 +283,14 @@ async def watch(
         assert (await ws.receive_json())["type"] == "auth_required"
         await ws.send_json({"type": "auth", "access_token": hass.token})
         assert (await ws.receive_json())["type"] == "auth_ok"
-        if car_bridge_events:
+        trigger = {"trigger": "state", "entity_id": light, "from": "off", "to": "on"}
+        await ws.send_json({"id": 1, "type": "subscribe_trigger", "trigger": trigger})
+        assert (await ws.receive_json())["success"]
+        if car_bridge_events:  # message ids must increase
             await ws.send_json(
                 {"id": 2, "type": "subscribe_events", "event_type": "car_bridge_event"}
             )
             assert (await ws.receive_json())["success"]
-        trigger = {"trigger": "state", "entity_id": light, "from": "off", "to": "on"}
-        await ws.send_json({"id": 1, "type": "subscribe_trigger", "trigger": trigger})
-        assert (await ws.receive_json())["success"]
         ready.set()
         async for message in ws:
             data = message.json()
