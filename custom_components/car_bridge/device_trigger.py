@@ -77,35 +77,36 @@ def _number_in(value: Any, low: float, high: float) -> float | None:
     return number if low <= number <= high else None
 
 
+#: The number each trigger type asks for: field, default, range and error key.
+_NUMBER_FIELDS: dict[str, tuple[str, float, float, float, str]] = {
+    **{
+        kind: (CONF_DISTANCE, default, MIN_DISTANCE_KM, MAX_DISTANCE_KM, "invalid_trigger_distance")
+        for kind, default in DEFAULTS.items()
+    },
+    TYPE_TIME_TO_HOME: (
+        CONF_MINUTES,
+        DEFAULT_MINUTES,
+        MIN_MINUTES,
+        MAX_MINUTES,
+        "invalid_trigger_minutes",
+    ),
+}
+
+
 async def async_validate_trigger_config(hass: HomeAssistant, config: ConfigType) -> ConfigType:
     """Validate a trigger, filling in the distance or minutes it needs."""
     config = TRIGGER_SCHEMA(config)
-    if config[CONF_TYPE] in DISTANCE_TYPES:
-        raw = config.get(CONF_DISTANCE, DEFAULTS[config[CONF_TYPE]])
-        if (distance := _number_in(raw, MIN_DISTANCE_KM, MAX_DISTANCE_KM)) is None:
-            raise InvalidDeviceAutomationConfig(
-                translation_domain=DOMAIN,
-                translation_key="invalid_trigger_distance",
-                translation_placeholders={
-                    "value": str(raw),
-                    "min": f"{MIN_DISTANCE_KM:g}",
-                    "max": f"{MAX_DISTANCE_KM:g}",
-                },
-            )
-        config[CONF_DISTANCE] = distance
-    elif config[CONF_TYPE] == TYPE_TIME_TO_HOME:
-        raw = config.get(CONF_MINUTES, DEFAULT_MINUTES)
-        if (minutes := _number_in(raw, MIN_MINUTES, MAX_MINUTES)) is None:
-            raise InvalidDeviceAutomationConfig(
-                translation_domain=DOMAIN,
-                translation_key="invalid_trigger_minutes",
-                translation_placeholders={
-                    "value": str(raw),
-                    "min": f"{MIN_MINUTES:g}",
-                    "max": f"{MAX_MINUTES:g}",
-                },
-            )
-        config[CONF_MINUTES] = minutes
+    if (number_field := _NUMBER_FIELDS.get(config[CONF_TYPE])) is None:
+        return config
+    field, default, low, high, error = number_field
+    raw = config.get(field, default)
+    if (value := _number_in(raw, low, high)) is None:
+        raise InvalidDeviceAutomationConfig(
+            translation_domain=DOMAIN,
+            translation_key=error,
+            translation_placeholders={"value": str(raw), "min": f"{low:g}", "max": f"{high:g}"},
+        )
+    config[field] = value
     return config
 
 

@@ -21,7 +21,12 @@ from playwright.sync_api import Browser, Page, expect
 import pytest
 
 from .conftest import ARTIFACTS, ROOT, Hass
-from .test_01_ui_setup import TIMEOUT_MS, browser, confirm_http_settings, log_in  # noqa: F401
+from .test_01_ui_setup import (  # noqa: F401
+    TIMEOUT_MS,
+    browser,
+    log_in,
+    open_add_car_bridge,
+)
 
 DOCS = ROOT / "docs"
 TRIGGERS_EN = (
@@ -72,11 +77,7 @@ def wait_until(hass: Hass, check: Any, what: str, timeout: float = 120) -> None:
 
 
 def add_car_in_the_ui(hass: Hass, page: Page) -> None:
-    page.goto(f"{hass.url}/config/integrations/dashboard")
-    confirm_http_settings(page)
-    page.get_by_role("button", name=re.compile("Add integration", re.I)).click()
-    page.get_by_placeholder(re.compile("Search", re.I)).last.fill("Car Bridge")
-    page.get_by_text("Car Bridge", exact=True).last.click()
+    open_add_car_bridge(page, hass)
     page.get_by_text("Simulated car (no car account needed)").click()
     expect(page.get_by_text("Start distance from home")).to_be_visible()
     page.wait_for_timeout(500)

@@ -65,15 +65,20 @@ def confirm_http_settings(page: Page) -> None:
     dialog.wait_for(state="hidden")
 
 
-def test_add_car_bridge_in_the_ui(hass_server: Hass, page: Page) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_in(page, hass_server)
-
-    page.goto(f"{hass_server.url}/config/integrations/dashboard")
+def open_add_car_bridge(page: Page, hass: Hass) -> None:
+    """Settings > Devices & services > Add integration > Car Bridge: its menu of sources."""
+    page.goto(f"{hass.url}/config/integrations/dashboard")
     confirm_http_settings(page)
     page.get_by_role("button", name=re.compile("Add integration", re.I)).click()
     page.get_by_placeholder(re.compile("Search", re.I)).last.fill("Car Bridge")
     page.get_by_text("Car Bridge", exact=True).last.click()
+
+
+def test_add_car_bridge_in_the_ui(hass_server: Hass, page: Page) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_in(page, hass_server)
+
+    open_add_car_bridge(page, hass_server)
 
     # The user step is a menu of sources.
     page.get_by_text("Simulated car (no car account needed)").click()
@@ -110,11 +115,7 @@ def test_mirror_step_in_the_ui(hass_server: Hass, page: Page) -> None:
     """The mirror source's form, with its filtered entity pickers (screenshot for the README)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_in(page, hass_server)
-    page.goto(f"{hass_server.url}/config/integrations/dashboard")
-    confirm_http_settings(page)
-    page.get_by_role("button", name=re.compile("Add integration", re.I)).click()
-    page.get_by_placeholder(re.compile("Search", re.I)).last.fill("Car Bridge")
-    page.get_by_text("Car Bridge", exact=True).last.click()
+    open_add_car_bridge(page, hass_server)
     page.get_by_text(re.compile("Use entities you already have")).click()
     expect(page.get_by_text("Destination script").first).to_be_visible()
     for field in ("Location", "Battery level", "Charging state", "Lock"):
