@@ -129,6 +129,7 @@ def _assert_sane(hass: HomeAssistant) -> None:
         (_vehicle(energy_wh=-50_000.0), "vehicle.battery"),
         (_vehicle(energy_wh=1e12), "vehicle.battery"),
         (_vehicle(odometer_m=-5_000_000.0), "vehicle.odometer"),
+        (_vehicle(odometer_m=1e308), "vehicle.odometer"),
         (_vehicle(charge_limit=5000), "vehicle.charge_limit"),
         (_vehicle(charge_limit=5), "vehicle.charge_limit"),
         (_vehicle(speed=1_000_000.0), "vehicle.speed"),
