@@ -19,6 +19,7 @@ of the source's kind (``battery_start`` for the simulator; the kind checks it).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import os
@@ -83,6 +84,8 @@ class CarBridgeStore(Store[dict[str, Any]]):
             serialize_in_event_loop=True,
         )
         self._save_pending = False
+        #: The event being written and then announced, if any.
+        self._announcing: asyncio.Task[None] | None = None
 
     # -- loading -----------------------------------------------------------
 
@@ -147,9 +150,44 @@ class CarBridgeStore(Store[dict[str, Any]]):
         self.async_delay_save(_data, SAVE_DELAY_S)
 
     async def async_save(self, data: dict[str, Any]) -> None:
-        """Save now; a scheduled save is then no longer pending."""
+        """Save now (after any event still being written); a scheduled save is then done."""
+        if self._announcing is not None:
+            await self._announcing
         self._save_pending = False
         await super().async_save(data)
+
+    @callback
+    def async_save_then(self, data: dict[str, Any], announce: Callable[[], None]) -> None:
+        """Write ``data`` at once, then ``announce`` what it decided (an event).
+
+        Events are written before they are announced: the state that decides
+        an event (crossing arms, the at-home decision) reaches the disk first,
+        so a power cut can neither repeat an announced event (the file has its
+        decision) nor lose one (cut before the write: nothing was announced,
+        and the restart decides it again). HA's ``Store`` replaces the file
+        atomically. Announcements keep their order; a failed write is logged
+        and the event still announced (a full disk must not hide an arrival).
+        """
+        previous = self._announcing
+
+        async def _write_then_announce() -> None:
+            if previous is not None:
+                await previous
+            self._save_pending = False
+            try:
+                await Store.async_save(self, data)
+            except OSError as err:
+                LOGGER.warning("Could not save before an event: %s", err)
+            announce()
+
+        self._announcing = task = self.hass.async_create_task(
+            _write_then_announce(), f"{DOMAIN} save before event", eager_start=True
+        )
+        task.add_done_callback(self._announced)
+
+    def _announced(self, task: asyncio.Task[None]) -> None:
+        if self._announcing is task:
+            self._announcing = None
 
 
 def parse_saved(raw: Any) -> SavedState:
