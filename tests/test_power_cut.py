@@ -33,7 +33,7 @@ from custom_components.car_bridge.const import (
     EVENT_CAR_BRIDGE,
     SAVE_DELAY_S,
 )
-from homeassistant.core import Event, HomeAssistant, State
+from homeassistant.core import Event, HomeAssistant
 
 from .conftest import HOME_LAT, HOME_LON, send_destination, webhook_vehicle_entry
 from .test_mirror import TRACKER, _add
@@ -183,15 +183,38 @@ async def _noop() -> None:
     return None
 
 
-async def _restart_from(hass: HomeAssistant, entry: MockConfigEntry, on_disk: Any) -> None:
-    """Start the vehicle from ``on_disk`` as if the power had been cut."""
+async def _restart_from(
+    hass: HomeAssistant, entry: MockConfigEntry, on_disk: Any, mirrored: Any = None
+) -> None:
+    """Start the vehicle from ``on_disk`` as if the power had been cut.
+
+    ``mirrored`` is the tracker's state at the cut (a mirror's source is in HA).
+    """
     key = f"{DOMAIN}.{entry.entry_id}"
     hass_storage = hass.data["car_bridge_test_storage"]
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+    if mirrored is not None:
+        hass.states.async_set(TRACKER, "not_home", mirrored)
     hass_storage[key] = copy.deepcopy(on_disk)  # what unloading saved never happened
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def _go_on(kind: Kind, freezer: FrozenDateTimeFactory, after: int, seconds: int) -> None:
+    """Let the drive go on from second ``after``: the source reports as it did."""
+    for later in range(after + 1, after + 1 + seconds):
+        if kind.restore is None:
+            await kind.step(-1)  # the simulated car drives on by itself
+        elif later in kind.reported:
+            freezer.tick(timedelta(seconds=1))
+            await kind.restore(kind.reported[later])
+
+
+async def _restart_at(hass: HomeAssistant, kind: Kind, on_disk: Any, cut: int) -> None:
+    mirrored = kind.reported[cut] if kind.name == "mirror" else None
+    await _restart_from(hass, kind.entry, on_disk, mirrored)
+    kind.again()
 
 
 async def test_a_power_cut_after_an_event_neither_repeats_nor_loses_it(
@@ -210,8 +233,7 @@ async def test_a_power_cut_after_an_event_neither_repeats_nor_loses_it(
     limit = len(_route()) + 2 * 60 if kind.name != "simulator" else 1500
     while second < limit:
         second += 1
-        before = dict(hass_storage).get(key)
-        on_disk[second - 1] = copy.deepcopy(before)
+        on_disk[second - 1] = copy.deepcopy(hass_storage.get(key))
         await kind.step(second)
         for event in events[len(fired) :]:
             fired.setdefault(_key(event), second)
@@ -223,42 +245,20 @@ async def test_a_power_cut_after_an_event_neither_repeats_nor_loses_it(
     assert {t for t, _ in fired} == EVENT_TYPES, fired
     assert len(fired) == 6, fired
 
+    # The simulated car re-drives what the file lost (up to 30 s of it).
+    go_on = 5 if kind.restore else SAVE_DELAY_S + 5
     for event, at in fired.items():
-        # No repeat: a cut at any second of the 30 s after it.
+        # No repeat: a cut at any second of the 30 s after it, and the drive goes on.
         for cut in range(at, at + SAVE_DELAY_S + 1):
-            if on_disk.get(cut) is None:
-                continue
-            if kind.restore is not None:
-                await kind.restore(kind.reported[cut])
+            assert on_disk[cut] is not None
             start = len(events)
-            await _restart_from(hass, kind.entry, on_disk[cut])
-            kind.again()
-            # ... and the drive goes on from where the car is.
-            # (the simulated car re-drives what the file lost: up to 30 s of it)
-            for later in range(cut + 1, cut + (6 if kind.restore else SAVE_DELAY_S + 5)):
-                if kind.restore is None:
-                    await kind.step(-1)
-                elif later in kind.reported:
-                    freezer.tick(timedelta(seconds=1))
-                    await kind.restore(kind.reported[later])
+            await _restart_at(hass, kind, on_disk[cut], cut)
+            await _go_on(kind, freezer, cut, go_on)
             repeated = [_key(e) for e in events[start:] if _key(e) in announced[cut]]
             assert repeated == [], f"{kind.name}: cut {cut - at} s after {event}: {repeated}"
-        # No loss: a cut the second before it, then the drive goes on.
-        if kind.restore is not None and on_disk.get(at - 1) is not None:
-            await kind.restore(kind.reported[at - 1])
-            start = len(events)
-            await _restart_from(hass, kind.entry, on_disk[at - 1])
-            for replay in range(at, at + 15):
-                freezer.tick(timedelta(seconds=1))
-                await kind.restore(kind.reported[replay])
-            got = [_key(e) for e in events[start:]]
-            assert got.count(event) == 1, f"{kind.name}: cut before {event}: {got}"
-        elif on_disk.get(at - 1) is not None:
-            # The simulated car resumes from the file and drives on by itself.
-            start = len(events)
-            await _restart_from(hass, kind.entry, on_disk[at - 1])
-            kind.again()
-            for _ in range(SAVE_DELAY_S + 30):
-                await kind.step(-1)
-            got = [_key(e) for e in events[start:]]
-            assert got.count(event) == 1, f"{kind.name}: cut before {event}: {got}"
+        # No loss: a cut the second before it, and the drive goes on.
+        start = len(events)
+        await _restart_at(hass, kind, on_disk[at - 1], at - 1)
+        await _go_on(kind, freezer, at - 1, 15 if kind.restore else SAVE_DELAY_S + 30)
+        got = [_key(e) for e in events[start:]]
+        assert got.count(event) == 1, f"{kind.name}: cut before {event}: {got}"
