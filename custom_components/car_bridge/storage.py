@@ -114,11 +114,21 @@ class CarBridgeStore(Store[dict[str, Any]]):
             reason = type(err).__name__
             return SavedState(discarded=[f"the whole file ({reason}{moved})"])
         if raw is None and existed:
-            # HA's Store moved a file that is not JSON aside as .corrupt and
-            # raised a repair issue; say what that means for the vehicle.
-            return SavedState(
-                discarded=["the whole file (empty or not JSON; HA kept it as .corrupt)"]
-            )
+            if not await self.hass.async_add_executor_job(os.path.exists, self.path):
+                # HA's Store moved a file that is not JSON aside as .corrupt and
+                # raised a repair issue; say what that means for the vehicle.
+                return SavedState(
+                    discarded=["the whole file (empty or not JSON; HA kept it as .corrupt)"]
+                )
+            # Valid JSON whose data is null: HA leaves it, and the next save
+            # would overwrite it. Keep it for the user.
+            moved = await self._async_move_aside()
+            return SavedState(discarded=[f"the whole file (its data is null{moved})"])
+        if raw is not None and not isinstance(raw, dict):
+            # A list (or a number, a string) is no save of ours, but it may hold
+            # one: never overwrite it.
+            moved = await self._async_move_aside()
+            return SavedState(discarded=[f"the whole file ({_kind_of(raw)}, not an object{moved})"])
         return parse_saved(raw)
 
     async def _async_move_aside(self) -> str:
@@ -190,13 +200,26 @@ class CarBridgeStore(Store[dict[str, Any]]):
             self._announcing = None
 
 
+def _kind_of(raw: Any) -> str:
+    """Name a JSON value's type as a user would."""
+    if isinstance(raw, bool):
+        return "a boolean"
+    if isinstance(raw, (int, float)):
+        return "a number"
+    if isinstance(raw, str):
+        return "a string"
+    if isinstance(raw, list):
+        return "a list"
+    return f"a {type(raw).__name__}"
+
+
 def parse_saved(raw: Any) -> SavedState:
     """Split the file's data into trusted parts and a list of discarded ones."""
     saved = SavedState()
     if raw is None:
         return saved
     if not isinstance(raw, dict):
-        saved.discard(f"the whole file (a {type(raw).__name__}, not an object)")
+        saved.discard(f"the whole file ({_kind_of(raw)}, not an object)")
         return saved
     for key, value in raw.items():
         if key not in _PARTS:
