@@ -30,7 +30,10 @@ from homeassistant.core import (
     split_entity_id,
 )
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.helpers.event import (
+    async_track_entity_registry_updated_event,
+    async_track_state_change_event,
+)
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
@@ -108,10 +111,21 @@ class MirrorConfig:
 class MirrorSource(VehicleSource):
     """A vehicle whose values are other entities' states."""
 
-    def __init__(self, hass: HomeAssistant, config: MirrorConfig, title: str) -> None:
-        """Read the mirrored entities' current states."""
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        config: MirrorConfig,
+        title: str,
+        on_registry_change: Callable[[str, str | None], None] | None = None,
+    ) -> None:
+        """Read the mirrored entities' current states.
+
+        ``on_registry_change(old, new)`` is told when a mirrored entity is
+        renamed (``new`` its new id) or deleted (``new`` None).
+        """
         super().__init__()
         self.hass = hass
+        self._on_registry_change = on_registry_change
         self.config = config
         self._title = title
         self._capabilities = config.capabilities()
@@ -122,7 +136,7 @@ class MirrorSource(VehicleSource):
         self._reader = Reader(title)
         tracker = er.async_get(hass).async_get(config.tracker)
         self._speed_factor = SPEED_KMH_PER_UNIT.get(tracker.platform, 1.0) if tracker else 1.0
-        self._unsub: CALLBACK_TYPE | None = None
+        self._unsubs: list[CALLBACK_TYPE] = []
         self._position: Position | None = None
         #: The tracker's ``last_updated`` for ``_position``: the fix's own time.
         self._fix_time: datetime | None = None
@@ -141,16 +155,31 @@ class MirrorSource(VehicleSource):
     def start(self, listener: Callable[[VehicleState], None]) -> None:
         """Follow every state change of the mirrored entities."""
         super().start(listener)
-        self._unsub = async_track_state_change_event(
-            self.hass, list(self._fields), self._state_changed
+        self._unsubs.append(
+            async_track_state_change_event(self.hass, list(self._fields), self._state_changed)
+        )
+        self._unsubs.append(
+            async_track_entity_registry_updated_event(
+                self.hass, list(self._fields), self._registry_changed
+            )
         )
 
     def stop(self) -> None:
         """Stop following."""
         super().stop()
-        if self._unsub is not None:
-            self._unsub()
-            self._unsub = None
+        while self._unsubs:
+            self._unsubs.pop()()
+
+    @callback
+    def _registry_changed(self, event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        # As core proximity does: a rename is followed, not taken for a loss.
+        if self._on_registry_change is None:
+            return
+        data = event.data
+        if data["action"] == "remove":
+            self._on_registry_change(data["entity_id"], None)
+        elif data["action"] == "update" and "old_entity_id" in data:
+            self._on_registry_change(data["old_entity_id"], data["entity_id"])
 
     @callback
     def _state_changed(self, event: Event[EventStateChangedData]) -> None:

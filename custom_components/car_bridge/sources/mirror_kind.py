@@ -10,15 +10,15 @@ user pick another (``mirror_repair``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import probatio as vol
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 
 from ..const import (
@@ -35,8 +35,11 @@ from ..const import (
     CONF_PLUGGED_IN,
     CONF_RANGE,
     CONF_TRACKER,
+    DOMAIN,
+    LOGGER,
     SOURCE_MIRROR,
 )
+from ..data import CarBridgeConfigEntry
 from .base import BuiltSource, Errors, SetupContext, SourceKind
 from .mirror import MirrorConfig, MirrorSource
 
@@ -83,9 +86,90 @@ def _selector(key: str) -> EntitySelector:
 
 
 async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
+    config = MirrorConfig.from_mapping(ctx.config)
+    _drop_solved_issues(hass, ctx.entry.entry_id, set(config.entities().values()))
     return BuiltSource(
-        source=MirrorSource(hass, MirrorConfig.from_mapping(ctx.config), ctx.entry.title)
+        source=MirrorSource(
+            hass, config, ctx.entry.title, on_registry_change=_follower(hass, ctx.entry)
+        )
     )
+
+
+def removed_issue_id(entry_id: str, entity_id: str) -> str:
+    """Return the repair issue id for a deleted source entity."""
+    return f"source_entity_removed_{entry_id}_{entity_id}"
+
+
+def _drop_solved_issues(hass: HomeAssistant, entry_id: str, in_use: set[str]) -> None:
+    prefix = removed_issue_id(entry_id, "")
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if (
+            domain == DOMAIN
+            and issue_id.startswith(prefix)
+            and issue_id[len(prefix) :] not in in_use
+        ):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+def _follower(
+    hass: HomeAssistant, entry: CarBridgeConfigEntry
+) -> Callable[[str, str | None], None]:
+    """Return what to do when a mirrored entity is renamed or deleted."""
+
+    @callback
+    def _changed(old: str, new: str | None) -> None:
+        if new is None:
+            LOGGER.warning(
+                "%s: its source entity %s was deleted; a repair issue lets you pick another",
+                entry.title,
+                old,
+            )
+            ir.async_create_issue(
+                hass,
+                DOMAIN,
+                removed_issue_id(entry.entry_id, old),
+                is_fixable=True,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="source_entity_removed",
+                translation_placeholders={"vehicle": entry.title, "entity": old},
+                data={"entry_id": entry.entry_id, "entity_id": old},
+            )
+            return
+        LOGGER.info("%s: following the rename of %s to %s", entry.title, old, new)
+        async_replace_entity(hass, entry, old, new)
+
+    return _changed
+
+
+@callback
+def async_replace_entity(
+    hass: HomeAssistant, entry: CarBridgeConfigEntry, old: str, new: str
+) -> None:
+    """Use ``new`` wherever the vehicle used ``old`` (a change of entry reloads it)."""
+
+    def swapped(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: new if k in DOMAINS and v == old else v for k, v in values.items()}
+
+    hass.config_entries.async_update_entry(
+        entry, data=swapped(entry.data), options=swapped(entry.options)
+    )
+    ir.async_delete_issue(hass, DOMAIN, removed_issue_id(entry.entry_id, old))
+
+
+def fields_using(entry: CarBridgeConfigEntry, entity_id: str) -> list[str]:
+    """Return the fields of ``entry`` that mirror ``entity_id``."""
+    config = MirrorConfig.from_mapping({**entry.data, **entry.options})
+    return [key for key, value in config.entities().items() if value == entity_id]
+
+
+def check_entity(hass: HomeAssistant, key: str, entity_id: str, errors: Errors) -> None:
+    """Add a field error if ``entity_id`` cannot back ``key``."""
+    _check_entities(hass, {key: entity_id}, errors)
+
+
+def entity_selector(key: str) -> EntitySelector:
+    """Return the entity picker of a field."""
+    return _selector(key)
 
 
 def _check_entities(hass: HomeAssistant, user_input: Mapping[str, Any], errors: Errors) -> None:
@@ -95,8 +179,13 @@ def _check_entities(hass: HomeAssistant, user_input: Mapping[str, Any], errors: 
         if not entity_id:
             continue
         # The selectors already refuse an entity of another domain (a field error).
-        if hass.states.get(entity_id) is None and registry.async_get(entity_id) is None:
+        entry = registry.async_get(entity_id)
+        if hass.states.get(entity_id) is None and entry is None:
             errors[key] = "entity_not_found"
+        elif entry is not None and entry.platform == DOMAIN:
+            # This vehicle's own entity, or another Car Bridge vehicle's: the
+            # vehicle would wait on itself (or on a cycle) and be unavailable for good.
+            errors[key] = "car_bridge_entity"
 
 
 def _fields() -> dict[Any, Any]:
@@ -116,14 +205,18 @@ def _validate_config(
 
 
 def _unique_id(hass: HomeAssistant, values: Mapping[str, Any]) -> tuple[str, str]:
-    """Return the field and the unique id of the vehicle that mirrors ``values``' tracker.
+    """Return the field and the unique id of the vehicle that mirrors ``values``' tracker."""
+    return CONF_TRACKER, unique_id_of_tracker(hass, values[CONF_TRACKER])
+
+
+def unique_id_of_tracker(hass: HomeAssistant, tracker: str) -> str:
+    """Return the unique id of a vehicle that mirrors ``tracker``.
 
     The tracked entity's registry id: the same car cannot be added twice,
     and renaming the tracker's entity id does not make it another car.
     """
-    tracker: str = values[CONF_TRACKER]
     entity = er.async_get(hass).async_get(tracker)
-    return CONF_TRACKER, entity.id if entity is not None else tracker
+    return entity.id if entity is not None else tracker
 
 
 def _validate_options(
