@@ -184,7 +184,8 @@ class Minutes:
     def sync(self, state: ApproachState | None) -> None:
         """Drop unwatched minutes and arm new ones for ``state`` (None: not yet)."""
         wanted = sorted(self._configured | self._extra)
-        self._arms = {m: self._arms.get(m, self.saved.get(m)) for m in wanted}
+        arms = self._arms
+        self._arms = {m: a if (a := arms.get(m)) is not None else self.saved.get(m) for m in wanted}
         if state is not None:
             for m, armed in self._arms.items():
                 if armed is None:

@@ -406,11 +406,14 @@ class ApproachEngine:
             )
         )
 
-    def restore(self, data: Any) -> None:
+    def restore(self, data: Any) -> list[str]:
         """Resume from :meth:`as_dict` output without emitting events.
 
-        Every value is checked; anything malformed leaves a fresh engine (that
-        the next usable fix starts silently) and raises :class:`MalformedStateError`.
+        Every part is checked on its own: one that cannot be trusted is
+        discarded alone (what follows from it is derived again from the last
+        position, silently) and its name returned, for the one setup warning.
+        If nothing can be resumed the engine is left fresh (the next usable
+        fix starts it silently) and :class:`MalformedStateError` raised.
         """
         try:
             saved = decode(data)
@@ -419,20 +422,21 @@ class ApproachEngine:
             raise MalformedStateError(str(err)) from err
         if isinstance(saved, LegacyState):
             self._restore_legacy(saved)
-            return
+            return []
         self._reset()
         current_home, current_exists = self._home, self._home_exists
-        self._home, self._home_exists = saved.home, saved.home_exists
+        self._home_exists = saved.home_exists
+        if saved.home is not None:
+            self._home = saved.home
         lat, lon, at_home = saved.latitude, saved.longitude, saved.at_home
+        direction = saved.direction or Direction.STATIONARY
         self._state = ApproachState(
             latitude=lat,
             longitude=lon,
             accuracy=saved.accuracy,
             distance_m=self._shown_distance(lat, lon, at_home),
-            direction=saved.direction,
-            time_to_home_min=saved.time_to_home_min
-            if saved.direction is Direction.TOWARDS
-            else None,
+            direction=direction,
+            time_to_home_min=saved.time_to_home_min if direction is Direction.TOWARDS else None,
             at_home=at_home,
         )
         self._last, self._gate.pending = saved.last, saved.pending
@@ -443,8 +447,16 @@ class ApproachEngine:
         self._minutes.saved = saved.minutes
         self._thresholds.sync(self._state.distance_m)
         self._minutes.sync(self._state)
+        if saved.direction is None or saved.home is None:
+            # Whether it was home, or where home was, is not known: decide
+            # again from where it was, as after a zone change.
+            self._home, self._home_exists = current_home, current_exists
+            self._thresholds.saved = {} if saved.home is None else self._thresholds.saved
+            position = replace(saved.last, latitude=lat, longitude=lon, accuracy=saved.accuracy)
+            self._initialise(position, Direction.STATIONARY)
         # The zone may have changed while Home Assistant was stopped.
         self.set_home(current_home if current_exists else None)
+        return list(saved.discarded)
 
     def _restore_legacy(self, saved: LegacyState) -> None:
         """Resume from the first release's save: a position and whether it was home."""

@@ -5,7 +5,7 @@ Pure Python, no Home Assistant imports.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 import math
@@ -27,14 +27,18 @@ LEGACY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SavedState:
-    """Everything the engine saves, as read back and checked."""
+    """Everything the engine saves, as read back and checked.
 
-    home: Home
+    ``home`` and ``direction`` are None when they were discarded: the engine
+    then re-derives what follows from them from the last position.
+    """
+
+    home: Home | None
     home_exists: bool
     latitude: float
     longitude: float
     accuracy: float
-    direction: Direction
+    direction: Direction | None
     time_to_home_min: int | None
     at_home: bool
     last: Sample
@@ -46,6 +50,8 @@ class SavedState:
     speed_weight: float
     crossings: dict[float, tuple[bool, bool]]
     minutes: dict[float, bool]
+    #: Names of the parts that were present but could not be trusted.
+    discarded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,15 +65,16 @@ class LegacyState:
 def encode(saved: SavedState) -> dict[str, Any]:
     """Return ``saved`` as JSON-ready data."""
     still = saved.still
+    home = saved.home
     return {
         "version": SAVE_VERSION,
-        "home": [saved.home.latitude, saved.home.longitude, saved.home.radius],
+        "home": None if home is None else [home.latitude, home.longitude, home.radius],
         "home_exists": saved.home_exists,
         "state": {
             "latitude": saved.latitude,
             "longitude": saved.longitude,
             "accuracy": saved.accuracy,
-            "direction": saved.direction.value,
+            "direction": None if saved.direction is None else saved.direction.value,
             "time_to_home_min": saved.time_to_home_min,
             "at_home": saved.at_home,
         },
@@ -90,8 +97,51 @@ def encode(saved: SavedState) -> dict[str, Any]:
     }
 
 
+_BAD = (KeyError, TypeError, ValueError, AttributeError)
+
+
+class _Reader:
+    """Reads one part at a time; a part that cannot be trusted is named and replaced."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.discarded: list[str] = []
+
+    def read[T](self, name: str, parse: Callable[[Any], T], default: T) -> T:
+        try:
+            return parse(self.data[name])
+        except _BAD:
+            self.discarded.append(name)
+            return default
+
+    def each[K, V](
+        self, name: str, parse: Callable[[Any, Any], tuple[K, V]], *, missing_ok: bool = False
+    ) -> dict[K, V]:
+        """Read a mapping entry by entry, keeping the sound entries."""
+        if missing_ok and name not in self.data:
+            return {}
+        raw = self.data.get(name)
+        if not isinstance(raw, Mapping):
+            self.discarded.append(name)
+            return {}
+        kept: dict[K, V] = {}
+        for key, value in raw.items():
+            try:
+                k, v = parse(key, value)
+            except _BAD:
+                self.discarded.append(f"{name} {key}")
+                continue
+            kept[k] = v
+        return kept
+
+
 def decode(data: Any) -> SavedState | LegacyState:
-    """Read saved data back; raise KeyError, TypeError or ValueError if malformed."""
+    """Read saved data back, part by part.
+
+    A part that cannot be trusted is discarded alone and named in
+    ``discarded``. Raise KeyError, TypeError or ValueError only when nothing
+    can be resumed: not this format, or no sound position at all.
+    """
     if isinstance(data, Mapping) and set(data) == LEGACY_KEYS:
         return LegacyState(
             sample=Sample(
@@ -106,58 +156,108 @@ def decode(data: Any) -> SavedState | LegacyState:
         )
     if not isinstance(data, Mapping) or data.get("version") != SAVE_VERSION:
         raise ValueError("unsupported saved approach state")
-    saved_home = Home(*(_finite(v) for v in _list(data["home"], 3)))
-    home_exists = _bool(data["home_exists"])
-    state = data["state"]
+    r = _Reader(data)
+    raw_state = data.get("state")
+    state = _Reader(raw_state if isinstance(raw_state, Mapping) else {})
+    try:
+        position: tuple[float, float, float] | None = _position(raw_state)
+    except _BAD:
+        position = None
+        state.discarded.append("position")
+    last = r.read("last", _sample_from_dict, None)
+    if position is None and last is None:
+        raise ValueError("no sound saved position")
+    if last is None:
+        time = _optional_time(data.get("last_time")) or LEGACY_TIME
+        assert position is not None
+        lat, lon, acc = position
+        last = Sample(
+            latitude=lat, longitude=lon, accuracy=acc, speed=None, heading=None, time=time
+        )
+    if position is None:
+        position = (last.latitude, last.longitude, last.accuracy)
+    at_home = state.read("at_home", _bool, None)
+    direction = state.read("direction", Direction, None)
+    if at_home is None or direction is None or at_home != (direction is Direction.ARRIVED):
+        if at_home is not None and direction is not None:
+            state.discarded.append("direction")
+        direction, at_home = None, bool(at_home)
+    eta = state.read("time_to_home_min", _minutes, None)
+    speed_sum, speed_weight = r.read("speed", _speed, (0.0, 0.0))
+    last_known: datetime | None = last.time
+    return SavedState(
+        home=r.read("home", lambda v: Home(*(_finite(x) for x in _list(v, 3))), None),
+        home_exists=r.read("home_exists", _bool, True),
+        latitude=position[0],
+        longitude=position[1],
+        accuracy=position[2],
+        direction=direction,
+        time_to_home_min=eta,
+        at_home=at_home,
+        last=last,
+        pending=r.read("pending", _pending, []),
+        last_time=r.read("last_time", _time_from_str, last_known),
+        last_move=r.read("last_move", _time_from_str, last_known),
+        still=r.read("still", _still_from_list, None),
+        speed_sum=speed_sum,
+        speed_weight=speed_weight,
+        crossings=r.each(
+            "crossings", lambda k, v: (normalize_km(_finite(k, 0.0)), _pair(_list(v, 2)))
+        ),
+        minutes=r.each(
+            "time_to_home",
+            lambda k, v: (normalize_minutes(_finite(k, 0.0)), _bool(v)),
+            missing_ok=True,  # saves from before time-to-home events
+        ),
+        discarded=(
+            *(f"state {name}" for name in state.discarded),
+            *r.discarded,
+        )
+        if isinstance(raw_state, Mapping)
+        else ("state", *r.discarded),
+    )
+
+
+def _position(state: Any) -> tuple[float, float, float]:
     if not isinstance(state, Mapping):
         raise TypeError("state")
-    lat, lon = _latitude(state["latitude"]), _longitude(state["longitude"])
-    accuracy = _accuracy(state["accuracy"])
-    at_home = _bool(state["at_home"])
-    direction = Direction(state["direction"])
-    if at_home != (direction is Direction.ARRIVED):
-        raise ValueError("direction disagrees with at_home")
-    eta = state["time_to_home_min"]
-    if eta is not None and (isinstance(eta, bool) or not isinstance(eta, int) or eta < 0):
+    return (
+        _latitude(state["latitude"]),
+        _longitude(state["longitude"]),
+        _accuracy(state["accuracy"]),
+    )
+
+
+def _minutes(value: Any) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ValueError("time_to_home_min")
-    speed_sum, speed_weight = (_finite(v) for v in _list(data["speed"], 2))
+    return value
+
+
+def _speed(value: Any) -> tuple[float, float]:
+    speed_sum, speed_weight = (_finite(v) for v in _list(value, 2))
     # The smoothing's weight is seconds of travel (about ETA_TIME_CONSTANT_S
     # when steady) and its mean a closing speed no car exceeds.
     if not 0 <= speed_weight <= MAX_SPEED_WEIGHT_S or abs(speed_sum) > (
         MAX_CLOSING_MPS * speed_weight
     ):
         raise ValueError("speed")
-    crossings = data["crossings"]
-    if not isinstance(crossings, Mapping):
-        raise TypeError("crossings")
-    # Saves from before time-to-home events have no minute arms.
-    saved_minutes = data.get("time_to_home", {})
-    if not isinstance(saved_minutes, Mapping):
-        raise TypeError("time_to_home")
-    return SavedState(
-        home=saved_home,
-        home_exists=home_exists,
-        latitude=lat,
-        longitude=lon,
-        accuracy=accuracy,
-        direction=direction,
-        time_to_home_min=eta,
-        at_home=at_home,
-        last=_sample_from_dict(data["last"]),
-        pending=[_sample_from_dict(p) for p in _list(data["pending"])][-MAX_PENDING:],
-        last_time=_time_from_str(data["last_time"]),
-        last_move=_time_from_str(data["last_move"]),
-        still=_still_from_list(data["still"]),
-        speed_sum=speed_sum,
-        speed_weight=speed_weight,
-        crossings={
-            normalize_km(_finite(km, 0.0)): (_bool(a), _bool(b))
-            for km, (a, b) in ((k, _list(v, 2)) for k, v in crossings.items())
-        },
-        minutes={
-            normalize_minutes(_finite(m, 0.0)): _bool(armed) for m, armed in saved_minutes.items()
-        },
-    )
+    return speed_sum, speed_weight
+
+
+def _pending(value: Any) -> list[Sample]:
+    return [_sample_from_dict(p) for p in _list(value)][-MAX_PENDING:]
+
+
+def _pair(value: list[Any]) -> tuple[bool, bool]:
+    return _bool(value[0]), _bool(value[1])
+
+
+def _optional_time(value: Any) -> datetime | None:
+    try:
+        return _time_from_str(value)
+    except _BAD:
+        return None
 
 
 # -- validation helpers -------------------------------------------------------
