@@ -81,6 +81,9 @@ MIN_AWAY_DISTANCE_M = 10.0
 #: the last fix seen, mean the clock was set back (a Raspberry Pi without a
 #: real-time clock), not late delivery: the engine then adopts the new clock.
 CLOCK_RESET_FIXES = 3
+#: Time to home must rise this far (min) above a watched number of minutes
+#: before crossing it again fires again.
+ETA_REARM_MARGIN_MIN = 2.0
 #: Version of :meth:`ApproachEngine.as_dict` output.
 SAVE_VERSION = 1
 
@@ -101,6 +104,7 @@ class EventType(StrEnum):
     LEAVING = "leaving"
     ARRIVED_HOME = "arrived_home"
     LEFT_HOME = "left_home"
+    TIME_TO_HOME_BELOW = "time_to_home_below"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +191,8 @@ class ApproachEvent:
     type: EventType
     distance_km: float
     threshold_km: float | None = None
+    #: For ``time_to_home_below``: the minutes whose crossing it announces.
+    minutes: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,6 +213,8 @@ class ApproachConfig:
     """Tunable behaviour of the engine."""
 
     thresholds_km: tuple[float, ...] = DEFAULT_THRESHOLDS_KM
+    #: Time to home (minutes) whose crossing while heading home is an event.
+    time_to_home_minutes: tuple[float, ...] = ()
     hysteresis_m: float = DEFAULT_HYSTERESIS_M
     max_accuracy_m: float = DEFAULT_MAX_ACCURACY_M
     #: Seconds of the source's clock per second of the fixes' timestamps (a
@@ -261,6 +269,33 @@ def normalize_km(value: float) -> float:
     return round(float(value), 3)
 
 
+def normalize_minutes(value: float) -> float:
+    """Return a number of minutes as the engine keys it (0.01 min resolution)."""
+    return round(float(value), 2)
+
+
+def _minutes_armed(minutes: float, state: ApproachState | None, armed: bool | None) -> bool:
+    """Return the next arm state of one watched number of minutes.
+
+    Armed, it fires (and disarms) once time to home is known and at most
+    ``minutes``; disarmed, it re-arms once time to home is clearly above again
+    (``ETA_REARM_MARGIN_MIN``), or the car turns away or is home, so one
+    approach fires it once however the estimate wobbles or pauses at a light.
+    """
+    eta = None if state is None else state.time_to_home_min
+    if armed is None:  # first seen: armed unless already within
+        return eta is None or eta > minutes
+    if armed:
+        return not (eta is not None and eta <= minutes)
+    if state is None:
+        return False
+    return (
+        state.at_home
+        or state.direction is Direction.AWAY_FROM
+        or (eta is not None and eta > minutes + ETA_REARM_MARGIN_MIN)
+    )
+
+
 def _event_order(event: ApproachEvent) -> tuple[int, float]:
     """Order events as a drive meets them: departure, leaving, approaching, arrival."""
     threshold = event.threshold_km or 0.0
@@ -271,8 +306,10 @@ def _event_order(event: ApproachEvent) -> tuple[int, float]:
             return (1, threshold)
         case EventType.APPROACHING:
             return (2, -threshold)
+        case EventType.TIME_TO_HOME_BELOW:
+            return (3, -(event.minutes or 0.0))
         case _:
-            return (3, 0.0)
+            return (4, 0.0)
 
 
 class ApproachEngine:
@@ -287,7 +324,11 @@ class ApproachEngine:
         self._home_exists = True
         self._centre_memo: dict[tuple[float, float, float, float], float] = {}
         self._extra: frozenset[float] = frozenset()
+        self._extra_minutes: frozenset[float] = frozenset()
+        #: Arm state per watched number of minutes (None: not yet evaluated).
+        self._minutes: dict[float, bool | None] = {}
         self._reset()
+        self._sync_minutes()
 
     def _reset(self) -> None:
         self._state: ApproachState | None = None
@@ -297,6 +338,8 @@ class ApproachEngine:
         self._pending: list[_Sample] = []
         self._crossings: dict[float, _Crossing] = {}
         self._saved_arms: dict[float, tuple[bool, bool]] = {}
+        self._minutes = dict.fromkeys(self._minutes)
+        self._saved_minutes: dict[float, bool] = {}
         self._speed_sum = 0.0
         self._speed_weight = 0.0
         self._still: _Still | None = None
@@ -338,6 +381,44 @@ class ApproachEngine:
         """Track crossings for these thresholds as well as the configured ones."""
         self._extra = frozenset(normalize_km(t) for t in thresholds_km)
         self._sync_crossings()
+
+    @property
+    def time_to_home_minutes(self) -> list[float]:
+        """Return every number of minutes time-to-home crossings are tracked for."""
+        return sorted(self._minutes)
+
+    def set_extra_minutes(self, minutes: Iterable[float]) -> None:
+        """Fire ``time_to_home_below`` for these minutes as well as the configured ones."""
+        self._extra_minutes = frozenset(normalize_minutes(m) for m in minutes)
+        self._sync_minutes()
+
+    def _sync_minutes(self) -> None:
+        wanted = {normalize_minutes(m) for m in self.config.time_to_home_minutes}
+        wanted |= self._extra_minutes
+        self._minutes = {
+            m: self._minutes.get(m, self._saved_minutes.get(m)) for m in sorted(wanted)
+        }
+        if self._state is not None:
+            for m, armed in self._minutes.items():
+                if armed is None:
+                    self._minutes[m] = _minutes_armed(m, self._state, None)
+
+    def _minutes_events(self) -> list[ApproachEvent]:
+        """Update the arms of the watched minutes; return the crossings."""
+        state = self._state
+        events: list[ApproachEvent] = []
+        for m, armed in self._minutes.items():
+            now_armed = _minutes_armed(m, state, armed)
+            if armed and not now_armed and state is not None:
+                events.append(
+                    ApproachEvent(
+                        type=EventType.TIME_TO_HOME_BELOW,
+                        distance_km=round(state.distance_m / 1000, 3),
+                        minutes=m,
+                    )
+                )
+            self._minutes[m] = now_armed
+        return events
 
     def _sync_crossings(self) -> None:
         wanted = {normalize_km(t) for t in self.config.thresholds_km} | self._extra
@@ -492,6 +573,7 @@ class ApproachEngine:
         self._speed_sum = self._speed_weight = 0.0
         self._crossings = {}
         self._sync_crossings()
+        self._sync_minutes()
 
     def _update_still(self, sample: _Sample) -> _Still | None:
         """Average the fixes of a car standing still; return the average if it is stopped."""
@@ -606,7 +688,8 @@ class ApproachEngine:
             and last.speed > STOPPED_KMH
         )
         if significant or events or just_stopped:
-            self._saved_arms = {}  # restored arms are history once the car moved
+            # Restored arms are history once the car moved.
+            self._saved_arms, self._saved_minutes = {}, {}
             shown = self._shown_distance(sample.latitude, sample.longitude, at_home)
             direction = self._direction(prev, at_home, shown, significant=significant)
             self._last_move = now
@@ -624,6 +707,8 @@ class ApproachEngine:
         state = self._with_time_to_home(state, sample, last, elapsed)
         self._state = state
         self._maybe_stationary(now)
+        events += self._minutes_events()
+        events.sort(key=_event_order)
         return events
 
     def _direction(
@@ -757,6 +842,9 @@ class ApproachEngine:
             "crossings": {
                 str(km): [c.approach_armed, c.leave_armed] for km, c in self._crossings.items()
             },
+            "time_to_home": {
+                str(m): armed for m, armed in self._minutes.items() if armed is not None
+            },
         }
 
     def restore(self, data: Any) -> None:
@@ -810,6 +898,13 @@ class ApproachEngine:
             normalize_km(_finite(km, 0.0)): (_bool(a), _bool(b))
             for km, (a, b) in ((k, _list(v, 2)) for k, v in crossings.items())
         }
+        # Saves from before time-to-home events have no minute arms.
+        saved_minutes = data.get("time_to_home", {})
+        if not isinstance(saved_minutes, Mapping):
+            raise TypeError("time_to_home")
+        minute_arms = {
+            normalize_minutes(_finite(m, 0.0)): _bool(armed) for m, armed in saved_minutes.items()
+        }
         self._reset()
         current_home, current_exists = self._home, self._home_exists
         self._home, self._home_exists = saved_home, home_exists
@@ -827,7 +922,9 @@ class ApproachEngine:
         self._still = still
         self._speed_sum, self._speed_weight = speed_sum, speed_weight
         self._saved_arms = arms
+        self._saved_minutes = minute_arms
         self._sync_crossings()
+        self._sync_minutes()
         # The zone may have changed while Home Assistant was stopped.
         self.set_home(current_home if current_exists else None)
 
