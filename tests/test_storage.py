@@ -136,6 +136,7 @@ def _assert_sane(hass: HomeAssistant) -> None:
         (_vehicle(energy_wh=-50_000.0), "vehicle.battery"),
         (_vehicle(energy_wh=1e12), "vehicle.battery"),
         (_vehicle(odometer_m=-5_000_000.0), "vehicle.odometer"),
+        (_vehicle(odometer_m=1e308), "vehicle.odometer"),
         (_vehicle(charge_limit=5000), "vehicle.charge_limit"),
         (_vehicle(charge_limit=5), "vehicle.charge_limit"),
         (_vehicle(speed=1_000_000.0), "vehicle.speed"),
@@ -282,3 +283,39 @@ async def test_one_bad_part_of_the_approach_save_is_named_and_the_rest_kept(
     assert "approach," not in f"{warning},"  # not the whole approach state
     # The saved direction survives (towards: it was heading home).
     assert hass.states.get("sensor.su7_direction_of_travel").state == "towards"
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (None, "its data is null"),
+        ([SOUND], "a list, not an object"),
+        (42, "a number, not an object"),
+        ("vehicle", "a string, not an object"),
+    ],
+)
+@pytest.mark.usefixtures("home_zone")
+async def test_a_file_whose_data_is_not_an_object_is_moved_aside_never_overwritten(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    data: Any,
+    said: str,
+) -> None:
+    """A list may hold a sound save: it is kept beside the new file, and the warning says so."""
+    path = _write(hass, mock_config_entry, _envelope(data))
+    original = path.read_text()
+    await _setup(hass, mock_config_entry)
+    _assert_sane(hass)
+    warnings = _our_warnings(caplog)
+    assert len(warnings) == 1, warnings
+    assert said in warnings[0]
+    assert ".corrupt" not in warnings[0]  # HA did not move it: Car Bridge did
+    aside = list(path.parent.glob(f"{path.name}.discarded.*"))
+    assert len(aside) == 1
+    assert aside[0].name in warnings[0]
+    assert aside[0].read_text() == original
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert json.loads(path.read_text())["data"]["vehicle"]
+    assert aside[0].read_text() == original

@@ -339,13 +339,17 @@ async def test_a_restart_keeps_the_last_values(
     assert num(hass, "sensor.model_y_battery") == 60
 
 
-async def test_unload_unregisters_the_webhook(
-    hass: HomeAssistant, vehicle: MockConfigEntry
+async def test_an_unloaded_vehicle_answers_503_so_the_sender_retries(
+    hass: HomeAssistant, vehicle: MockConfigEntry, post: Post
 ) -> None:
+    # The id stays Car Bridge's while HA runs: core never logs it as unknown,
+    # and a reload never loses a post (more in test_webhook_paths).
     assert await hass.config_entries.async_unload(vehicle.entry_id)
-    # The id is free again: registering it raises nothing.
-    webhook.async_register(hass, "test", "test", WEBHOOK_ID, lambda *_: None)  # type: ignore[arg-type,return-value]
-    webhook.async_unregister(hass, WEBHOOK_ID)
+    status, answer = await post({"battery_level": 40}, settle=False)
+    assert status == 503
+    assert answer["code"] == "unavailable"
+    with pytest.raises(ValueError, match="already defined"):
+        webhook.async_register(hass, "test", "test", WEBHOOK_ID, lambda *_: None)  # type: ignore[arg-type,return-value]
 
 
 def _drive_home(n: int = 60) -> list[tuple[float, float]]:
@@ -535,7 +539,7 @@ async def test_the_url_falls_back_to_the_path_when_home_assistant_knows_no_url(
 
 
 @pytest.mark.parametrize("local_only", [True, False])
-async def test_local_only_reaches_home_assistants_webhook_registry(
+async def test_local_only_is_checked_by_car_bridge_not_by_cores_flag(
     hass: HomeAssistant,
     home_zone: None,
     webhook_entry: MockConfigEntry,
@@ -551,7 +555,8 @@ async def test_local_only_reaches_home_assistants_webhook_registry(
     client = await hass_ws_client(hass)
     await client.send_json({"id": 1, "type": "webhook/list"})
     listed = {hook["webhook_id"]: hook for hook in (await client.receive_json())["result"]}
-    assert listed[WEBHOOK_ID]["local_only"] is local_only
+    # Core's flag would log the id of every refused post: Car Bridge checks it itself.
+    assert listed[WEBHOOK_ID]["local_only"] is False
     assert listed[WEBHOOK_ID]["allowed_methods"] == ["GET", "POST", "PUT"]
 
 
@@ -684,7 +689,8 @@ async def test_webhook_options_apply_without_a_reload(
     new_id = vehicle.options[CONF_WEBHOOK_ID]
     await client.send_json({"id": 1, "type": "webhook/list"})
     listed = {hook["webhook_id"]: hook for hook in (await client.receive_json())["result"]}
-    assert listed[new_id]["local_only"] is True
+    assert listed[new_id]["local_only"] is False  # checked by Car Bridge itself
+    assert vehicle.runtime_data.coordinator.source.local_only is True
     assert WEBHOOK_ID not in listed
     await post({"battery_level": 12}, url=f"/api/webhook/{new_id}")
     assert num(hass, "sensor.model_y_battery") == 12

@@ -42,6 +42,7 @@ from .data import CarBridgeConfigEntry, CarBridgeData
 from .services import async_setup_services
 from .sources import KINDS
 from .sources.base import SetupContext
+from .sources.webhook_router import async_retire_entry
 from .storage import CarBridgeStore
 
 PLATFORMS: list[Platform] = [
@@ -241,5 +242,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> None:
-    """Delete the saved state of a removed vehicle."""
+    """Forget a removed vehicle: its webhook, then its saved state."""
+    async_retire_entry(hass, entry.entry_id)
     await CarBridgeStore(hass, entry.entry_id).async_remove()

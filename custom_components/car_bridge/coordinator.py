@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
@@ -128,8 +129,8 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         events = self._feed(state)
         self._note_availability(state)
         self.data = CarSnapshot(state, self.engine.state)
-        if restored:
-            self._fire(events)
+        if restored and events:
+            self._store.async_save_then(self._save_data(), partial(self._fire, events))
         if self.engine.state is not None:
             for watcher in watch.eta:
                 watcher.update(self.engine.state)
@@ -222,8 +223,11 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
             events = []
         approach = self.engine.state
         self.async_set_updated_data(CarSnapshot(state, approach))
-        self._store.async_schedule_save(self._save_data)
-        self._fire(events)
+        if events:
+            # Written before announced: a power cut neither repeats nor loses it.
+            self._store.async_save_then(self._save_data(), partial(self._fire, events))
+        else:
+            self._store.async_schedule_save(self._save_data)
         if self._watch is not None and approach is not None:
             for watcher in list(self._watch.eta):
                 watcher.update(approach)

@@ -19,6 +19,7 @@ of the source's kind (``battery_start`` for the simulator; the kind checks it).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import os
@@ -83,6 +84,8 @@ class CarBridgeStore(Store[dict[str, Any]]):
             serialize_in_event_loop=True,
         )
         self._save_pending = False
+        #: The event being written and then announced, if any.
+        self._announcing: asyncio.Task[None] | None = None
 
     # -- loading -----------------------------------------------------------
 
@@ -111,11 +114,21 @@ class CarBridgeStore(Store[dict[str, Any]]):
             reason = type(err).__name__
             return SavedState(discarded=[f"the whole file ({reason}{moved})"])
         if raw is None and existed:
-            # HA's Store moved a file that is not JSON aside as .corrupt and
-            # raised a repair issue; say what that means for the vehicle.
-            return SavedState(
-                discarded=["the whole file (empty or not JSON; HA kept it as .corrupt)"]
-            )
+            if not await self.hass.async_add_executor_job(os.path.exists, self.path):
+                # HA's Store moved a file that is not JSON aside as .corrupt and
+                # raised a repair issue; say what that means for the vehicle.
+                return SavedState(
+                    discarded=["the whole file (empty or not JSON; HA kept it as .corrupt)"]
+                )
+            # Valid JSON whose data is null: HA leaves it, and the next save
+            # would overwrite it. Keep it for the user.
+            moved = await self._async_move_aside()
+            return SavedState(discarded=[f"the whole file (its data is null{moved})"])
+        if raw is not None and not isinstance(raw, dict):
+            # A list (or a number, a string) is no save of ours, but it may hold
+            # one: never overwrite it.
+            moved = await self._async_move_aside()
+            return SavedState(discarded=[f"the whole file ({_kind_of(raw)}, not an object{moved})"])
         return parse_saved(raw)
 
     async def _async_move_aside(self) -> str:
@@ -147,9 +160,57 @@ class CarBridgeStore(Store[dict[str, Any]]):
         self.async_delay_save(_data, SAVE_DELAY_S)
 
     async def async_save(self, data: dict[str, Any]) -> None:
-        """Save now; a scheduled save is then no longer pending."""
+        """Save now (after any event still being written); a scheduled save is then done."""
+        if self._announcing is not None:
+            await self._announcing
         self._save_pending = False
         await super().async_save(data)
+
+    @callback
+    def async_save_then(self, data: dict[str, Any], announce: Callable[[], None]) -> None:
+        """Write ``data`` at once, then ``announce`` what it decided (an event).
+
+        Events are written before they are announced: the state that decides
+        an event (crossing arms, the at-home decision) reaches the disk first,
+        so a power cut can neither repeat an announced event (the file has its
+        decision) nor lose one (cut before the write: nothing was announced,
+        and the restart decides it again). HA's ``Store`` replaces the file
+        atomically. Announcements keep their order; a failed write is logged
+        and the event still announced (a full disk must not hide an arrival).
+        """
+        previous = self._announcing
+
+        async def _write_then_announce() -> None:
+            if previous is not None:
+                await previous
+            self._save_pending = False
+            try:
+                await Store.async_save(self, data)
+            except OSError as err:
+                LOGGER.warning("Could not save before an event: %s", err)
+            announce()
+
+        self._announcing = task = self.hass.async_create_task(
+            _write_then_announce(), f"{DOMAIN} save before event", eager_start=True
+        )
+        task.add_done_callback(self._announced)
+
+    def _announced(self, task: asyncio.Task[None]) -> None:
+        if self._announcing is task:
+            self._announcing = None
+
+
+def _kind_of(raw: Any) -> str:
+    """Name a JSON value's type as a user would."""
+    if isinstance(raw, bool):
+        return "a boolean"
+    if isinstance(raw, (int, float)):
+        return "a number"
+    if isinstance(raw, str):
+        return "a string"
+    if isinstance(raw, list):
+        return "a list"
+    return f"a {type(raw).__name__}"
 
 
 def parse_saved(raw: Any) -> SavedState:
@@ -158,7 +219,7 @@ def parse_saved(raw: Any) -> SavedState:
     if raw is None:
         return saved
     if not isinstance(raw, dict):
-        saved.discard(f"the whole file (a {type(raw).__name__}, not an object)")
+        saved.discard(f"the whole file ({_kind_of(raw)}, not an object)")
         return saved
     for key, value in raw.items():
         if key not in _PARTS:

@@ -108,9 +108,19 @@ def test_saved_and_restored() -> None:
                 "timestamp": NOW.isoformat(),
                 "position": {"latitude": 1.0, "longitude": 2.0, "accuracy": -5.0},
             },
-            ["position"],
+            ["position.accuracy"],
         ),
         ({"timestamp": "2099-01-01T00:00:00+00:00"}, ["timestamp"]),
+        ({"timestamp": NOW.isoformat(), "odometer": 1e308}, ["odometer"]),
+        ({"timestamp": NOW.isoformat(), "battery_level": True}, ["battery_level"]),
+        ({"timestamp": NOW.isoformat(), "range_km": float("nan")}, ["range_km"]),
+        (
+            {
+                "timestamp": NOW.isoformat(),
+                "position": {"latitude": 1.0, "longitude": 2.0, "speed": 1e308, "heading": "n"},
+            },
+            ["position.heading", "position.speed"],
+        ),
     ],
 )
 def test_malformed_saved_values_are_discarded(
@@ -119,7 +129,11 @@ def test_malformed_saved_values_are_discarded(
     car = PushVehicle(NOW, saved)
     assert car.discarded == discarded
     for name in discarded:
-        if name != "timestamp":
+        if name.startswith("position."):
+            # A bad part of the position discards only itself.
+            assert car.state.position is not None
+            assert getattr(car.state.position, name.removeprefix("position.")) is None
+        elif name != "timestamp":
             assert getattr(car.state, name) is None
     # Nothing that was discarded holds back the next update.
     assert car.apply(update(timestamp=NOW, battery_level=50.0), NOW)

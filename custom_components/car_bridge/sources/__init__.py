@@ -8,7 +8,7 @@ module that defines a :class:`SourceKind` and one line in :data:`KINDS`.
 from __future__ import annotations
 
 from .base import SourceKind
-from .mirror import MIRROR
+from .mirror_kind import MIRROR
 from .simulator import SIMULATOR
 from .webhook import WEBHOOK
 

@@ -12,20 +12,12 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-import probatio as vol
-
-from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.climate import HVACMode
-from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import (
     ATTR_ENTITY_ID,
-    ATTR_LATITUDE,
-    ATTR_LONGITUDE,
-    ATTR_UNIT_OF_MEASUREMENT,
     STATE_ON,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
-    UnitOfLength,
     UnitOfTemperature,
 )
 from homeassistant.core import (
@@ -39,73 +31,21 @@ from homeassistant.core import (
 )
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
-from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_conversion import DistanceConverter, TemperatureConverter
+from homeassistant.util.unit_conversion import TemperatureConverter
 
 from ..const import (
-    CONF_BATTERY,
-    CONF_CABIN_TEMPERATURE,
-    CONF_CHARGE_LIMIT,
-    CONF_CHARGE_STATE,
-    CONF_CHARGING_SWITCH,
-    CONF_CLIMATE,
-    CONF_DESTINATION_SCRIPT,
-    CONF_LOCK,
-    CONF_ODOMETER,
-    CONF_OUTSIDE_TEMPERATURE,
-    CONF_PLUGGED_IN,
-    CONF_RANGE,
     CONF_TRACKER,
     LOGGER,
-    SOURCE_MIRROR,
 )
 from ..vehicle.charge_state import combine_charge_state, parse_charge_state
 from ..vehicle.model import Capabilities, Command, Position, Value, VehicleState
 from ..vehicle.source import VehicleSource
-from .base import BuiltSource, Errors, SetupContext, SourceKind
-
-#: Field → the domains its entity may have.
-DOMAINS: dict[str, tuple[str, ...]] = {
-    CONF_TRACKER: ("device_tracker", "person"),
-    CONF_BATTERY: ("sensor",),
-    CONF_RANGE: ("sensor",),
-    CONF_CHARGE_STATE: ("sensor", "binary_sensor"),
-    CONF_PLUGGED_IN: ("binary_sensor",),
-    CONF_CABIN_TEMPERATURE: ("sensor",),
-    CONF_OUTSIDE_TEMPERATURE: ("sensor",),
-    CONF_ODOMETER: ("sensor",),
-    CONF_CLIMATE: ("climate",),
-    CONF_LOCK: ("lock",),
-    CONF_CHARGING_SWITCH: ("switch",),
-    CONF_CHARGE_LIMIT: ("number", "input_number"),
-    CONF_DESTINATION_SCRIPT: ("script",),
-}
+from .mirror_read import SPEED_KMH_PER_UNIT, Reader
 
 #: Climate modes to switch a mirrored climate on with, in order of preference.
 ON_MODES = (HVACMode.HEAT_COOL, HVACMode.AUTO, HVACMode.HEAT, HVACMode.COOL)
 LOCK_STATES = {"locked": True, "unlocked": False, "open": False}
-
-
-def _selector(key: str) -> EntitySelector:
-    sensor_class: dict[str, SensorDeviceClass] = {
-        CONF_BATTERY: SensorDeviceClass.BATTERY,
-        CONF_RANGE: SensorDeviceClass.DISTANCE,
-        CONF_ODOMETER: SensorDeviceClass.DISTANCE,
-        CONF_CABIN_TEMPERATURE: SensorDeviceClass.TEMPERATURE,
-        CONF_OUTSIDE_TEMPERATURE: SensorDeviceClass.TEMPERATURE,
-    }
-    if key in sensor_class:
-        return EntitySelector(
-            EntitySelectorConfig(domain="sensor", device_class=sensor_class[key].value)
-        )
-    if key == CONF_PLUGGED_IN:
-        return EntitySelector(
-            EntitySelectorConfig(
-                domain="binary_sensor", device_class=BinarySensorDeviceClass.PLUG.value
-            )
-        )
-    return EntitySelector(EntitySelectorConfig(domain=list(DOMAINS[key])))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,64 +105,6 @@ class MirrorConfig:
         return Capabilities(values=frozenset(values), commands=frozenset(commands))
 
 
-def _float(state: State) -> float | None:
-    try:
-        return float(state.state)
-    except ValueError:
-        return None
-
-
-def _converted(
-    state: State, converter: type[DistanceConverter | TemperatureConverter], to_unit: str
-) -> float | None:
-    value = _float(state)
-    unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
-    if value is None or unit is None or unit == to_unit or unit not in converter.VALID_UNITS:
-        return value
-    return converter.convert(value, unit, to_unit)
-
-
-def _attr_float(attributes: Mapping[str, Any], *keys: str) -> float | None:
-    for key in keys:
-        try:
-            return float(attributes[key])
-        except KeyError, TypeError, ValueError:
-            continue
-    return None
-
-
-#: km/h per unit of a tracker's ``speed`` attribute, by the integration that
-#: makes the tracker: the attribute has no unit of its own. Phones report m/s,
-#: Traccar's OsmAnd protocol knots, Tesla's API (Tessie) mph; others km/h.
-SPEED_KMH_PER_UNIT: dict[str, float] = {
-    "mobile_app": 3.6,
-    "gpslogger": 3.6,
-    "traccar": 1.852,
-    "tessie": 1.609344,
-}
-
-
-def position_from_state(state: State, speed_factor: float = 1.0) -> Position | None:
-    """Return the fix a tracker's state holds, or None if it has no coordinates.
-
-    ``speed_factor`` turns the tracker's ``speed`` attribute into km/h.
-    """
-    latitude = _attr_float(state.attributes, ATTR_LATITUDE)
-    longitude = _attr_float(state.attributes, ATTR_LONGITUDE)
-    if latitude is None or longitude is None:
-        return None
-    accuracy = _attr_float(state.attributes, "gps_accuracy")
-    speed = _attr_float(state.attributes, "speed")
-    return Position(
-        latitude=latitude,
-        longitude=longitude,
-        # 0 is what integrations report when they do not know.
-        accuracy=accuracy or None,
-        heading=_attr_float(state.attributes, "course", "heading"),
-        speed=None if speed is None else speed * speed_factor,
-    )
-
-
 class MirrorSource(VehicleSource):
     """A vehicle whose values are other entities' states."""
 
@@ -237,7 +119,7 @@ class MirrorSource(VehicleSource):
         self._fields: dict[str, list[str]] = {}
         for key, entity_id in config.entities().items():
             self._fields.setdefault(entity_id, []).append(key)
-        self._unknown_logged: set[str] = set()
+        self._reader = Reader(title)
         tracker = er.async_get(hass).async_get(config.tracker)
         self._speed_factor = SPEED_KMH_PER_UNIT.get(tracker.platform, 1.0) if tracker else 1.0
         self._unsub: CALLBACK_TYPE | None = None
@@ -304,23 +186,18 @@ class MirrorSource(VehicleSource):
         unavailable: set[Value] = set()
         tracker = self._get(c.tracker, unavailable, Value.POSITION, Value.SPEED)
         # A tracker without coordinates gives no fix: the last one stands.
-        if tracker and (position := position_from_state(tracker, self._speed_factor)) is not None:
+        if tracker and (position := self._reader.position(tracker, self._speed_factor)):
             self._position, self._fix_time = position, tracker.last_updated
         values: dict[str, Any] = {}
-        if state := self._get(c.battery, unavailable, Value.BATTERY_LEVEL):
-            values["battery_level"] = _float(state)
-        if state := self._get(c.range, unavailable, Value.RANGE):
-            values["range_km"] = _converted(state, DistanceConverter, UnitOfLength.KILOMETERS)
-        if state := self._get(c.odometer, unavailable, Value.ODOMETER):
-            values["odometer"] = _converted(state, DistanceConverter, UnitOfLength.KILOMETERS)
-        if state := self._get(c.outside_temperature, unavailable, Value.OUTSIDE_TEMPERATURE):
-            values["outside_temperature"] = _converted(
-                state, TemperatureConverter, UnitOfTemperature.CELSIUS
-            )
-        if state := self._get(c.cabin_temperature, unavailable, Value.CABIN_TEMPERATURE):
-            values["cabin_temperature"] = _converted(
-                state, TemperatureConverter, UnitOfTemperature.CELSIUS
-            )
+        for entity_id, value, name in (
+            (c.battery, Value.BATTERY_LEVEL, "battery_level"),
+            (c.range, Value.RANGE, "range_km"),
+            (c.odometer, Value.ODOMETER, "odometer"),
+            (c.outside_temperature, Value.OUTSIDE_TEMPERATURE, "outside_temperature"),
+            (c.cabin_temperature, Value.CABIN_TEMPERATURE, "cabin_temperature"),
+        ):
+            if state := self._get(entity_id, unavailable, value):
+                values[name] = self._reader.state(state, name)
         self._read_climate(values, unavailable)
         self._read_charging(values, unavailable)
         if state := self._get(c.lock, unavailable, Value.LOCKED):
@@ -328,7 +205,7 @@ class MirrorSource(VehicleSource):
         if state := self._get(c.charging_switch, unavailable, Value.CHARGING_ENABLED):
             values["charging_enabled"] = state.state == STATE_ON
         if state := self._get(c.charge_limit, unavailable, Value.CHARGE_LIMIT):
-            limit = _float(state)
+            limit = self._reader.state(state, "charge_limit")
             values["charge_limit"] = None if limit is None else round(limit)
         return VehicleState(
             timestamp=now,
@@ -344,14 +221,13 @@ class MirrorSource(VehicleSource):
         values["climate_on"] = state.state != HVACMode.OFF
         # A climate entity's temperatures are in the system's unit.
         unit = self.hass.config.units.temperature_unit
-        for attribute, key in (("temperature", "climate_target"), ("current_temperature", None)):
-            value = _attr_float(state.attributes, attribute)
-            if value is not None:
-                value = TemperatureConverter.convert(value, unit, UnitOfTemperature.CELSIUS)
-            if key is not None:
-                values[key] = value
-            elif self.config.cabin_temperature is None:
-                values["cabin_temperature"] = value
+        values["climate_target"] = self._reader.attribute(
+            state, "temperature", "climate_target", unit=unit
+        )
+        if self.config.cabin_temperature is None:
+            values["cabin_temperature"] = self._reader.attribute(
+                state, "current_temperature", "cabin_temperature", unit=unit
+            )
 
     def _read_charging(self, values: dict[str, Any], unavailable: set[Value]) -> None:
         c = self.config
@@ -361,12 +237,16 @@ class MirrorSource(VehicleSource):
                 charging = state.state == STATE_ON
             else:
                 reported = parse_charge_state(state.state)
-                if reported is None and state.state not in self._unknown_logged:
-                    self._unknown_logged.add(state.state)
+                # Once per entity (as documented): a source inventing a new
+                # string every minute must neither flood the log nor grow memory.
+                if reported is None and self._reader.logged.first(
+                    (state.entity_id, "charging state")
+                ):
                     LOGGER.info(
-                        "%s: charging state %r of %s is not one Car Bridge knows; shown as unknown",
+                        "%s: charging state %r of %s is not one Car Bridge knows;"
+                        " shown as unknown (logged once)",
                         self._title,
-                        state.state,
+                        state.state[:64],
                         state.entity_id,
                     )
         if state := self._get(c.plugged_in, unavailable, Value.CHARGE_STATE):
@@ -431,72 +311,3 @@ class MirrorSource(VehicleSource):
 def _same(a: VehicleState, b: VehicleState) -> bool:
     """Return whether two states differ only in their timestamp."""
     return all(getattr(a, f.name) == getattr(b, f.name) for f in fields(a) if f.name != "timestamp")
-
-
-# -- the kind -------------------------------------------------------------
-
-
-async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
-    return BuiltSource(
-        source=MirrorSource(hass, MirrorConfig.from_mapping(ctx.config), ctx.entry.title)
-    )
-
-
-def _check_entities(hass: HomeAssistant, user_input: Mapping[str, Any], errors: Errors) -> None:
-    registry = er.async_get(hass)
-    for key in DOMAINS:
-        entity_id = user_input.get(key)
-        if not entity_id:
-            continue
-        # The selectors already refuse an entity of another domain (a field error).
-        if hass.states.get(entity_id) is None and registry.async_get(entity_id) is None:
-            errors[key] = "entity_not_found"
-
-
-def _fields() -> dict[Any, Any]:
-    # Current values come in as suggested values, so a field can be cleared.
-    return {
-        (vol.Required if key == CONF_TRACKER else vol.Optional)(key): _selector(key)
-        for key in DOMAINS
-    }
-
-
-def _validate_config(
-    hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
-) -> tuple[str, dict[str, Any]]:
-    _check_entities(hass, user_input, errors)
-    _, unique_id = _unique_id(hass, user_input)
-    return unique_id, {key: user_input.get(key) or None for key in DOMAINS}
-
-
-def _unique_id(hass: HomeAssistant, values: Mapping[str, Any]) -> tuple[str, str]:
-    """Return the field and the unique id of the vehicle that mirrors ``values``' tracker.
-
-    The tracked entity's registry id: the same car cannot be added twice,
-    and renaming the tracker's entity id does not make it another car.
-    """
-    tracker: str = values[CONF_TRACKER]
-    entity = er.async_get(hass).async_get(tracker)
-    return CONF_TRACKER, entity.id if entity is not None else tracker
-
-
-def _validate_options(
-    hass: HomeAssistant, user_input: dict[str, Any], errors: Errors
-) -> dict[str, Any]:
-    _check_entities(hass, user_input, errors)
-    # A cleared field is stored as None so that it overrides the entry's data.
-    return {key: user_input.get(key) or None for key in DOMAINS}
-
-
-MIRROR = SourceKind(
-    key=SOURCE_MIRROR,
-    manufacturer="Car Bridge",
-    model="Mirrored vehicle",
-    default_options={},
-    async_build=_async_build,
-    config_fields=lambda hass: _fields(),
-    validate_config=_validate_config,
-    options_fields=lambda hass, current: _fields(),
-    validate_options=_validate_options,
-    unique_id_from_options=_unique_id,
-)

@@ -23,6 +23,7 @@ import probatio as vol
 from homeassistant.components import webhook
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import BooleanSelector
@@ -40,10 +41,9 @@ from ..const import (
     SOURCE_WEBHOOK,
     WEBHOOK_DEFAULT_OPTIONS,
 )
+from ..data import CarBridgeConfigEntry
 from ..vehicle.formats import (
     BODY_TOO_LARGE,
-    MAX_BODY_BYTES,
-    ErrorCode,
     FormatError,
     ParseResult,
     parse_request,
@@ -51,10 +51,10 @@ from ..vehicle.formats import (
 from ..vehicle.push import PushVehicle
 from ..vehicle.source import StateListener
 from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
+from .webhook_router import async_get_router
 
 #: Posts closer together than this are merged into one published state.
 MIN_PUBLISH_INTERVAL: Final = 0.1  # seconds
-ALLOWED_METHODS: Final = ("GET", "POST", "PUT")
 
 
 def webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
@@ -73,51 +73,49 @@ class WebhookVehicle(PushVehicle):
         hass: HomeAssistant,
         *,
         title: str,
+        entry_id: str,
         webhook_id: str,
         local_only: bool,
         timeout: timedelta,
         saved: dict[str, Any] | None,
     ) -> None:
-        """Prepare the vehicle; :meth:`start` registers the webhook."""
+        """Prepare the vehicle; :meth:`start` routes the webhook's posts to it."""
         super().__init__(dt_util.utcnow(), saved)
         self._hass = hass
         self._title = title
+        self._entry_id = entry_id
         self.webhook_id = webhook_id
-        self._local_only = local_only
+        self.local_only = local_only
         self._timeout = timeout
-        self._warned: set[ErrorCode] = set()
+        self._warned: set[str] = set()
         self._last_publish = -1e9
         self._publish_pending: CALLBACK_TYPE | None = None
         self._stale_timer: CALLBACK_TYPE | None = None
+        self._running = False
         if self.last_received is not None:
             self.set_connected(dt_util.utcnow() - self.last_received < timeout)
 
     def start(self, listener: StateListener) -> None:
-        """Register the webhook and watch for silence."""
+        """Take the webhook's posts and watch for silence."""
         super().start(listener)
-        self._register()
+        self._running = True
+        async_get_router(self._hass).attach(self.webhook_id, self)
         self._arm_stale_timer()
-
-    def _register(self) -> None:
-        webhook.async_register(
-            self._hass,
-            DOMAIN,
-            f"Car Bridge {self._title}",
-            self.webhook_id,
-            self._async_handle,
-            local_only=self._local_only,
-            allowed_methods=ALLOWED_METHODS,
-        )
 
     @callback
     def apply_options(self, options: Mapping[str, Any]) -> None:
         """Take a new URL, network restriction or timeout without a reload."""
         webhook_id = str(options[CONF_WEBHOOK_ID])
-        local_only = bool(options.get(CONF_LOCAL_ONLY, False))
-        if (webhook_id, local_only) != (self.webhook_id, self._local_only):
-            webhook.async_unregister(self._hass, self.webhook_id)
-            self.webhook_id, self._local_only = webhook_id, local_only
-            self._register()
+        self.local_only = bool(options.get(CONF_LOCAL_ONLY, False))
+        if webhook_id != self.webhook_id:
+            router = async_get_router(self._hass)
+            # The old URL stops working at once. A new id is generated, so
+            # nothing else holds it.
+            router.release(self.webhook_id)
+            self.webhook_id = webhook_id
+            router.claim(webhook_id, self._entry_id, f"Car Bridge {self._title}")
+            if self._running:
+                router.attach(webhook_id, self)
         timeout = timedelta(minutes=float(options[CONF_CONNECTION_TIMEOUT]))
         if timeout == self._timeout:
             return
@@ -130,19 +128,19 @@ class WebhookVehicle(PushVehicle):
         self._arm_stale_timer()
 
     def stop(self) -> None:
-        """Unregister the webhook and cancel the timers."""
-        webhook.async_unregister(self._hass, self.webhook_id)
+        """Stop taking posts and cancel the timers (nothing is left behind)."""
+        self._running = False
+        async_get_router(self._hass).detach(self.webhook_id, self)
         for cancel in (self._publish_pending, self._stale_timer):
             if cancel is not None:
                 cancel()
         self._publish_pending = self._stale_timer = None
         super().stop()
 
-    async def _async_handle(
-        self, hass: HomeAssistant, webhook_id: str, request: web.Request
-    ) -> web.Response:
+    @callback
+    def handle(self, request: web.Request, body: bytes | None) -> web.Response:
+        """Answer one post (the router read its body)."""
         now = dt_util.utcnow()
-        body = await _read_body(request)
         result: ParseResult = (
             BODY_TOO_LARGE
             if body is None
@@ -155,7 +153,7 @@ class WebhookVehicle(PushVehicle):
             )
         )
         if isinstance(result, FormatError):
-            self._warn(result)
+            self._warn(result.code, result.reason)
             return web.json_response(
                 {"error": result.reason, "code": result.code.value}, status=HTTPStatus.BAD_REQUEST
             )
@@ -166,18 +164,28 @@ class WebhookVehicle(PushVehicle):
         self._schedule_publish()
         return web.json_response({"result": "ok", "format": result.format.value})
 
-    def _warn(self, error: FormatError) -> None:
+    @callback
+    def refuse_remote(self) -> web.Response:
+        """Refuse a post from outside the network, as core would: 200 and no body."""
+        self._warn(
+            "remote",
+            "it came from outside your network and the vehicle only accepts local posts",
+        )
+        return web.Response(status=HTTPStatus.OK)
+
+    def _warn(self, code: str, reason: str) -> None:
         # Once per kind of problem: a misconfigured dongle posting every second
-        # must not flood the log. The reason never holds a value (no position).
-        if error.code in self._warned:
-            LOGGER.debug("%s: refused a post: %s", self._title, error.reason)
+        # must not flood the log. The reason never holds a value (no position)
+        # and nothing here names the webhook id, the vehicle's secret.
+        if code in self._warned:
+            LOGGER.debug("%s: refused a post: %s", self._title, reason)
             return
-        self._warned.add(error.code)
+        self._warned.add(code)
         LOGGER.warning(
             "%s: refused a webhook post (%s): %s; more of this kind are logged at debug level",
             self._title,
-            error.code,
-            error.reason,
+            code,
+            reason,
         )
 
     # -- coalescing ------------------------------------------------------------
@@ -223,20 +231,6 @@ class WebhookVehicle(PushVehicle):
         self.publish()
 
 
-async def _read_body(request: web.Request) -> bytes | None:
-    """Return the body, or None once it passes the limit (the rest is never read)."""
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await request.content.read(MAX_BODY_BYTES + 1 - size):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None
-    return b"".join(chunks)
-
-
 async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
     # Only webhook vehicles need HA's webhook (and HTTP) components: set up on demand
     # (manifest after_dependencies), so simulated and mirrored cars never load them.
@@ -246,22 +240,62 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
             translation_key="webhook_unavailable",
             translation_placeholders={"vehicle": ctx.entry.title},
         )
-    config = ctx.config
-    saved = ctx.saved
-    kwargs: dict[str, Any] = {
-        "title": ctx.entry.title,
-        "webhook_id": str(config[CONF_WEBHOOK_ID]),
-        "local_only": bool(config.get(CONF_LOCAL_ONLY, False)),
-        "timeout": timedelta(minutes=float(config[CONF_CONNECTION_TIMEOUT])),
-    }
+    entry = ctx.entry
+    webhook_id = str(ctx.config[CONF_WEBHOOK_ID])
+    if not async_get_router(hass).claim(webhook_id, entry.entry_id, f"Car Bridge {entry.title}"):
+        webhook_id = _take_a_new_id(hass, entry)
+    else:
+        ir.async_delete_issue(hass, DOMAIN, conflict_issue_id(entry.entry_id))
     # The vehicle checks every saved value itself; the one warning of setup
     # names what it could not trust.
-    source = WebhookVehicle(hass, **kwargs, saved=saved)
+    source = WebhookVehicle(
+        hass,
+        title=entry.title,
+        entry_id=entry.entry_id,
+        webhook_id=webhook_id,
+        local_only=bool(ctx.config.get(CONF_LOCAL_ONLY, False)),
+        timeout=timedelta(minutes=float(ctx.config[CONF_CONNECTION_TIMEOUT])),
+        saved=ctx.saved,
+    )
     return BuiltSource(
         source=source,
         discarded=[f"vehicle.{name}" for name in source.discarded],
         apply_options=source.apply_options,
     )
+
+
+def conflict_issue_id(entry_id: str) -> str:
+    """Return the repair issue id for a webhook URL that was already taken."""
+    return f"webhook_id_conflict_{entry_id}"
+
+
+def _take_a_new_id(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> str:
+    """Give a vehicle whose URL another one holds (a duplicated entry) a new one, and say so.
+
+    The first vehicle keeps the URL its sender posts to; this one gets a new
+    URL, shown in its **Configure**. Neither id is logged: the id is the secret.
+    """
+    router = async_get_router(hass)
+    while not router.claim(webhook_id := webhook.async_generate_id(), entry.entry_id, entry.title):
+        continue  # pragma: no cover - a 128-bit collision
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_WEBHOOK_ID: webhook_id}
+    )
+    LOGGER.warning(
+        "%s: its webhook URL was already used by another vehicle; it got a new URL"
+        " (shown in its Configure dialog)",
+        entry.title,
+    )
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        conflict_issue_id(entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="webhook_id_conflict",
+        translation_placeholders={"vehicle": entry.title},
+    )
+    return webhook_id
 
 
 def _config_fields(hass: HomeAssistant) -> dict[Any, Any]:

@@ -176,7 +176,10 @@ def _restore(
             discarded.append("timestamp")
         # Nothing saved may hold back the next post.
         timestamp, received = now, None
-    position = checked("position", _position)
+    position, bad_parts = _position(saved.get("position"))
+    if position is None and saved.get("position") is not None:
+        discarded.append("position")
+    discarded.extend(f"position.{name}" for name in bad_parts)
     fix_time = checked("fix_time", lambda raw: _time(raw, now)) if position else None
     charge_state: ChargeState | None = None
     if (raw_state := saved.get("charge_state")) is not None:
@@ -219,18 +222,22 @@ def _time(value: Any, now: datetime) -> datetime | None:
     return min(parsed, now)
 
 
-def _position(value: Any) -> Position | None:
-    """Return a saved position if every value of it is sound."""
+def _position(value: Any) -> tuple[Position | None, list[str]]:
+    """Return a saved position and the names of its parts that were not sound.
+
+    The coordinates are the position; a bad accuracy, heading or speed
+    discards only itself (unknown), not the place the car was at.
+    """
     if not isinstance(value, dict):
-        return None
+        return None, []
     point = trust.coordinates(value.get("latitude"), value.get("longitude"))
     if point is None:
-        return None
-    optional = {"accuracy": (0.0, 1_000_000.0), "heading": (0.0, 360.0), "speed": RANGES["speed"]}
+        return None, []
     checked: dict[str, float | None] = {}
-    for name, (low, high) in optional.items():
+    bad: list[str] = []
+    for name in ("accuracy", "heading", "speed"):
         raw = value.get(name)
-        checked[name] = None if raw is None else trust.number(raw, low, high)
+        checked[name] = None if raw is None else trust.quantity(raw, name)
         if raw is not None and checked[name] is None:
-            return None
-    return Position(latitude=point[0], longitude=point[1], **checked)
+            bad.append(name)
+    return Position(latitude=point[0], longitude=point[1], **checked), bad

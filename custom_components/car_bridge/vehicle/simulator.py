@@ -428,7 +428,7 @@ class SimulatedVehicle(VehicleSource):
 #: Saved numbers: (key, name in the warning, lowest, highest).
 _SAVED_NUMBERS: tuple[tuple[str, str, float, float], ...] = (
     ("energy_wh", "battery", 0.0, BATTERY_CAPACITY_WH),
-    ("odometer_m", "odometer", 0.0, math.inf),
+    ("odometer_m", "odometer", 0.0, trust.LIMITS["odometer"][1] * 1000),
     ("cabin", "cabin", *CABIN_RANGE),
     ("climate_target", "climate_target", *CLIMATE_TARGET_RANGE),
     ("charge_limit", "charge_limit", *CHARGE_LIMIT_RANGE),

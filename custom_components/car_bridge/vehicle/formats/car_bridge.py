@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final, cast
 
+from .. import trust
 from . import values as v
 from .model import (
     CHARGE_STATES,
@@ -44,13 +45,16 @@ FIELDS: Final = (
 #: The physical range of each number the format carries; a pushed vehicle's
 #: save file is checked against the same ranges when it is read back.
 RANGES: Final[dict[str, tuple[float, float]]] = {
-    "speed": (0, 500),
-    "battery_level": (0, 100),
-    "range_km": (0, 5000),
-    "charging_power": (0, 2000),
-    "cabin_temperature": (-80, 120),
-    "outside_temperature": (-80, 120),
-    "odometer": (0, 10_000_000),
+    name: trust.LIMITS[name]
+    for name in (
+        "speed",
+        "battery_level",
+        "range_km",
+        "charging_power",
+        "cabin_temperature",
+        "outside_temperature",
+        "odometer",
+    )
 }
 
 

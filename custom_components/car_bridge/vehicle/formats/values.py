@@ -77,7 +77,7 @@ def number(
         raise Invalid(ErrorCode.OUT_OF_RANGE, f"{name} must be at least {low:g}")
     if high is not None and value > high:
         raise Invalid(ErrorCode.OUT_OF_RANGE, f"{name} must be at most {high:g}")
-    return value
+    return value + 0.0  # -0.0 is 0: a battery never shows "-0.0 %"
 
 
 def flag(name: str, raw: object, *, lenient: bool = True) -> bool | None:
