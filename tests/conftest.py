@@ -18,6 +18,8 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.car_bridge.const import (
     COMMON_DEFAULT_OPTIONS,
@@ -131,6 +133,15 @@ def no_deprecation_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         and DEPRECATION.search(message)
     ]
     assert not found, found
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializer (registry ids and times as ANY), as core's.
+
+    phcc's own override sits beside syrupy's fixture as a plugin and loses to it.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ storage), so Home Assistant's own handling of unreadable files takes part.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 import json
 import logging
 import math
@@ -15,6 +16,12 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.car_bridge.approach.engine import (
+    ApproachConfig,
+    ApproachEngine,
+    Fix,
+    Home,
+)
 from custom_components.car_bridge.const import DOMAIN
 from custom_components.car_bridge.storage import STORAGE_VERSION
 from homeassistant.config_entries import ConfigEntryState
@@ -235,6 +242,47 @@ async def test_version_1_file_is_migrated(
         "longitude": far_home[1],
         "radius": far_home[2],
     }
+
+
+def _approach_save(*, towards: bool = True) -> dict[str, Any]:
+    """A sound engine save of a car heading home, 3.2 km out (where SOUND's car is)."""
+    engine = ApproachEngine(ApproachConfig(), Home(HOME_LAT, HOME_LON, 100.0))
+    now = datetime.now(UTC) - timedelta(seconds=60)
+    for i in range(60):
+        lat = HOME_LAT + 0.035 - (i * 0.0001 if towards else 0)
+        engine.update(Fix(latitude=lat, longitude=HOME_LON, accuracy=5.0), now)
+        now += timedelta(seconds=1)
+    saved = engine.as_dict()
+    assert saved is not None
+    return json.loads(json.dumps(saved))
+
+
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ({"speed": "fast"}, "approach speed"),
+        ({"pending": [{"latitude": 1}]}, "approach pending"),
+        ({"still": [0]}, "approach still"),
+        ({"crossings": {"5.0": "yes"}}, "approach crossings 5.0"),
+    ],
+)
+@pytest.mark.usefixtures("home_zone")
+async def test_one_bad_part_of_the_approach_save_is_named_and_the_rest_kept(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    damage: dict[str, Any],
+    named: str,
+) -> None:
+    approach = {**_approach_save(), **damage}
+    _write(hass, mock_config_entry, _envelope({**SOUND, "approach": approach}))
+    await _setup(hass, mock_config_entry)
+    _assert_sane(hass)
+    (warning,) = _our_warnings(caplog)
+    assert named in warning
+    assert "approach," not in f"{warning},"  # not the whole approach state
+    # The saved direction survives (towards: it was heading home).
+    assert hass.states.get("sensor.su7_direction_of_travel").state == "towards"
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     engine = ApproachEngine(_approach_config(config), home)
     if saved.approach is not None:
         try:
-            engine.restore(saved.approach)
+            # What the engine could not trust goes in the one setup warning.
+            saved.discard(*(f"approach {part}" for part in engine.restore(saved.approach)))
         except KeyError, TypeError, ValueError:
             saved.discard("approach")
     saved.warn(entry.title)

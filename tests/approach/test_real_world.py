@@ -406,36 +406,13 @@ def test_parked_at_5_11km_reload_then_drive_home() -> None:
     "mutate",
     [
         lambda d: d.update(version=2),
-        lambda d: d["state"].update(latitude="nan"),
-        lambda d: d["state"].update(at_home=1),
-        lambda d: d["state"].update(direction="sideways"),
-        lambda d: d["state"].update(time_to_home_min=-3),
-        lambda d: d["state"].update(time_to_home_min=True),
-        lambda d: d["state"].update(direction="arrived"),
-        lambda d: d.update(last=None),
-        lambda d: d.update(last_time="yesterday"),
-        lambda d: d.update(last_move="2026-11-25T08:00:00"),
-        lambda d: d.update(speed=[1.0, -1.0]),
-        lambda d: d.update(speed=[1.0]),
-        lambda d: d.update(speed=[1e308, 1e-308]),  # a mean of 10^616 m/s
-        lambda d: d.update(speed=[1e300, 1e300]),  # sluggish for days
-        lambda d: d.update(crossings=[]),
-        lambda d: d.update(crossings={"5.0": [True]}),
-        lambda d: d.update(home=[1, 2, math.inf]),
-        lambda d: d.update(pending=[{"latitude": 1}]),
-        lambda d: d.pop("state"),
-        lambda d: d["state"].update(accuracy=[]),
-        lambda d: d["state"].update(accuracy=1e300),  # in every zone
-        lambda d: d["last"].update(accuracy=1e300),  # every jump reachable
-        lambda d: d.update(state=[]),
-        lambda d: d.update(last_time=5),
-        lambda d: d["last"].update(time=None),
-        lambda d: d.update(still=[0, 52.0, 4.0, 5.0, "2026-11-25T08:00:00+00:00"]),
-        lambda d: d.update(still=[2, 52.0, 4.0, 5.0, None]),
-        lambda d: d.update(still=[True, 52.0, 4.0, 5.0, "2026-11-25T08:00:00+00:00"]),
+        lambda d: d.update(state=[], last=None),
+        lambda d: (d.pop("state"), d.pop("last")),
+        lambda d: (d["state"].update(latitude="nan"), d["last"].update(accuracy=1e300)),
     ],
 )
 def test_malformed_saved_state_starts_fresh(mutate: Any) -> None:
+    """Only a save of another format, or one without any sound position, is dropped whole."""
     eng = ApproachEngine(ApproachConfig(), HOME)
     run(drive_home(Drive(start_km=6.0))[:100], eng)
     saved = json.loads(json.dumps(eng.as_dict()))
@@ -446,6 +423,85 @@ def test_malformed_saved_state_starts_fresh(mutate: Any) -> None:
     assert fresh.state is None
     with pytest.raises(MalformedStateError):
         fresh.restore([saved])
+
+
+# One bad part of the save discards that part alone (issue 17): each case
+# names what is discarded; the rest resumes, so the drive's events are the
+# same as without the restart, none repeated and none lost.
+PART_CASES = [
+    (lambda d: d["state"].update(latitude="nan"), "state position"),
+    (lambda d: d["state"].update(accuracy=[]), "state position"),
+    (lambda d: d["state"].update(accuracy=1e300), "state position"),  # in every zone
+    (lambda d: d["state"].update(at_home=1), "state at_home"),
+    (lambda d: d["state"].update(direction="sideways"), "state direction"),
+    (lambda d: d["state"].update(direction="arrived"), "state direction"),
+    (lambda d: d["state"].update(time_to_home_min=-3), "state time_to_home_min"),
+    (lambda d: d["state"].update(time_to_home_min=True), "state time_to_home_min"),
+    (lambda d: d.update(state=[]), "state"),
+    (lambda d: d.pop("state"), "state"),
+    (lambda d: d.update(last=None), "last"),
+    (lambda d: d["last"].update(accuracy=1e300), "last"),  # every jump reachable
+    (lambda d: d["last"].update(time=None), "last"),
+    (lambda d: d.update(last_time="yesterday"), "last_time"),
+    (lambda d: d.update(last_time=5), "last_time"),
+    (lambda d: d.update(last_move="2026-11-25T08:00:00"), "last_move"),
+    (lambda d: d.update(speed=[1.0, -1.0]), "speed"),
+    (lambda d: d.update(speed=[1.0]), "speed"),
+    (lambda d: d.update(speed=[1e308, 1e-308]), "speed"),  # a mean of 10^616 m/s
+    (lambda d: d.update(speed=[1e300, 1e300]), "speed"),  # sluggish for days
+    (lambda d: d.update(crossings=[]), "crossings"),
+    (lambda d: d["crossings"].update({"5.0": [True]}), "crossings 5.0"),
+    (lambda d: d["crossings"].update({"x": [True, False]}), "crossings x"),
+    (lambda d: d.update(time_to_home=[]), "time_to_home"),
+    (lambda d: d.update(time_to_home={"5.0": "yes"}), "time_to_home 5.0"),
+    (lambda d: d.update(home=[1, 2, math.inf]), "home"),
+    (lambda d: d.update(home_exists="no"), "home_exists"),
+    (lambda d: d.update(pending=[{"latitude": 1}]), "pending"),
+    (lambda d: d.update(still=[0, 52.0, 4.0, 5.0, "2026-11-25T08:00:00+00:00"]), "still"),
+    (lambda d: d.update(still=[2, 52.0, 4.0, 5.0, None]), "still"),
+    (lambda d: d.update(still=[True, 52.0, 4.0, 5.0, "2026-11-25T08:00:00+00:00"]), "still"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "name"), PART_CASES)
+def test_one_bad_part_of_the_save_discards_only_itself(mutate: Any, name: str) -> None:
+    trace = drive_home(Drive(start_km=6.0))
+    cut = 150
+    eng = ApproachEngine(ApproachConfig(time_to_home_minutes=(5.0,)), HOME)
+    before, _ = run(trace[:cut], eng)
+    saved = json.loads(json.dumps(eng.as_dict()))
+    mutate(saved)
+    resumed = ApproachEngine(ApproachConfig(time_to_home_minutes=(5.0,)), HOME)
+    assert resumed.restore(saved) == [name]
+    assert resumed.state is not None
+    assert_one_answer(resumed.state)
+    after, _ = run(trace[cut:], resumed)
+    plain, _ = run(trace, ApproachEngine(ApproachConfig(time_to_home_minutes=(5.0,)), HOME))
+    assert before + after == plain
+    assert ("time_to_home_below", None) in plain
+
+
+def test_sound_parts_are_kept_when_one_is_discarded() -> None:
+    eng = ApproachEngine(ApproachConfig(), HOME)
+    run(drive_home(Drive(start_km=6.0))[:150], eng)
+    saved = json.loads(json.dumps(eng.as_dict()))
+    saved["speed"] = "fast"
+    resumed = ApproachEngine(ApproachConfig(), HOME)
+    assert resumed.restore(saved) == ["speed"]
+    assert resumed.state is not None
+    assert eng.state is not None
+    # Direction, position and the crossing arms are the saved ones.
+    assert resumed.state.direction is Direction.TOWARDS
+    assert resumed.state.distance_m == pytest.approx(eng.state.distance_m)
+    assert resumed.as_dict()["crossings"] == saved["crossings"]  # type: ignore[index]
+
+
+def test_a_sound_save_discards_nothing() -> None:
+    eng = ApproachEngine(ApproachConfig(), HOME)
+    run(drive_home(Drive(start_km=6.0))[:150], eng)
+    resumed = ApproachEngine(ApproachConfig(), HOME)
+    assert resumed.restore(json.loads(json.dumps(eng.as_dict()))) == []
+    assert resumed.as_dict() == eng.as_dict()
 
 
 def test_restore_under_a_moved_zone_re_evaluates() -> None:

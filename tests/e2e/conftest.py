@@ -249,6 +249,19 @@ def wait_for(
     raise AssertionError(f"{entity_id} did not get there: {hass.state(entity_id)}")
 
 
+def wait_for_entry_loaded(hass: Hass, entry_id: str, timeout: float) -> None:
+    """Poll until the config entry is loaded (after setup, an options change or a reload)."""
+    deadline = time.monotonic() + timeout
+    state = None
+    while time.monotonic() < deadline:
+        entries = hass.api("/api/config/config_entries/entry?domain=car_bridge")
+        state = next((e["state"] for e in entries if e["entry_id"] == entry_id), None)
+        if state == "loaded":
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"entry {entry_id} is {state}, not loaded")
+
+
 def add_approach_automation(
     hass: Hass, object_id: str, alias: str, device_id: str, light: str
 ) -> None:

@@ -14,7 +14,7 @@ from playwright.sync_api import (
 )
 import pytest
 
-from .conftest import ARTIFACTS, Hass
+from .conftest import ARTIFACTS, Hass, wait_for
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -88,13 +88,7 @@ def test_add_car_bridge_in_the_ui(hass_server: Hass, page: Page) -> None:
     page.get_by_role("button", name=re.compile("^Submit$", re.I)).click()
 
     # The entry is created and its entities appear.
-    state = None
-    for _ in range(60):
-        state = hass_server.state("sensor.su7_battery")
-        if state is not None:
-            break
-        page.wait_for_timeout(500)
-    assert state is not None
+    state = wait_for(hass_server, "sensor.su7_battery", lambda s: True, TIMEOUT_MS / 1000 * 4)
     assert state["state"] == "80.0"
     expect(page.get_by_text("Simulated vehicle")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "device_created.png"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .conftest import Hass, add_approach_automation, wait_for, watch
+from .conftest import Hass, add_approach_automation, wait_for, wait_for_entry_loaded, watch
 
 LIGHT = "light.bed_light"
 
@@ -61,7 +61,8 @@ async def test_blueprint_turns_on_the_light_once(hass_server: Hass) -> None:
     wait_for(hass, "automation.lights_on_when_the_car_is_5_km_away", "on", 30)
 
     set_time_factor(hass, entry_id, 60)
-    await asyncio.sleep(2)  # the options reload the vehicle
+    # The options apply live; wait until the entry reports loaded again, whatever the load.
+    await asyncio.to_thread(wait_for_entry_loaded, hass, entry_id, 60)
 
     on_events: list[dict[str, Any]] = []
     ready = asyncio.Event()

@@ -1,0 +1,93 @@
+"""Time to home: a smoothed closing speed and the remaining distance.
+
+Pure Python, no Home Assistant imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+import math
+
+from .geo import bearing_deg
+from .model import ApproachState, Direction, Home, Sample
+
+#: Time constant of the smoothed closing speed behind time to home.
+ETA_TIME_CONSTANT_S = 240.0
+#: Time to home is estimated once this much travel time (s) is averaged: less
+#: with a reported speed than with noisy position differences alone.
+MIN_ETA_EVIDENCE_S = 20.0
+MIN_ETA_EVIDENCE_NO_SPEED_S = 30.0
+#: Below this closing speed (m/s) no time to home is estimated.
+MIN_CLOSING_SPEED = 0.5
+#: A saved closing-speed average beyond these bounds was not written by us:
+#: its weight (s of travel) and mean closing speed (m/s, the reported speed cap).
+MAX_SPEED_WEIGHT_S = 86_400.0
+MAX_CLOSING_MPS = 1000 / 3.6
+
+type CentreDistance = Callable[[float, float], float]
+
+
+class TimeToHome:
+    """The smoothed closing speed, and the time to home derived from it.
+
+    The closing speed is the reported speed projected on the bearing to home
+    when the source reports speed and heading, otherwise the change in
+    distance since the previous fix. It is averaged over time with a time
+    constant of a few minutes, so stops at lights count and noise does not;
+    samples count only while the vehicle is under way.
+    """
+
+    __slots__ = ("speed_sum", "speed_weight")
+
+    def __init__(self) -> None:
+        """Start without evidence."""
+        self.speed_sum = 0.0
+        self.speed_weight = 0.0
+
+    def reset(self) -> None:
+        """Forget the average (the car stopped or turned)."""
+        self.speed_sum = self.speed_weight = 0.0
+
+    def update(
+        self,
+        state: ApproachState,
+        sample: Sample,
+        last: Sample,
+        elapsed: float,
+        *,
+        home: Home,
+        centre_m: CentreDistance,
+        time_scale: float,
+    ) -> ApproachState:
+        """Average one more fix; return ``state`` with the time to home it gives."""
+        if state.direction not in (Direction.TOWARDS, Direction.AWAY_FROM) or elapsed <= 0:
+            self.reset()
+            if state.time_to_home_min is None:
+                return state
+            return replace(state, time_to_home_min=None)
+        reported = sample.speed is not None and sample.heading is not None
+        if reported:
+            assert sample.speed is not None
+            assert sample.heading is not None
+            to_home = bearing_deg(sample.latitude, sample.longitude, home.latitude, home.longitude)
+            closing = sample.speed / 3.6 * math.cos(math.radians(sample.heading - to_home))
+        else:
+            before = centre_m(last.latitude, last.longitude)
+            closing = (before - centre_m(sample.latitude, sample.longitude)) / elapsed / time_scale
+        decay = math.exp(-elapsed / ETA_TIME_CONSTANT_S)
+        self.speed_sum = self.speed_sum * decay + closing * elapsed
+        self.speed_weight = self.speed_weight * decay + elapsed
+        speed = self.speed_sum / self.speed_weight
+        eta: int | None = None
+        if (
+            state.direction is Direction.TOWARDS
+            and self.speed_weight
+            >= (MIN_ETA_EVIDENCE_S if reported else MIN_ETA_EVIDENCE_NO_SPEED_S)
+            and speed >= MIN_CLOSING_SPEED
+        ):
+            remaining = max(0.0, centre_m(sample.latitude, sample.longitude) - home.radius)
+            eta = round(remaining / speed / 60)
+        if eta == state.time_to_home_min:
+            return state
+        return replace(state, time_to_home_min=eta)

@@ -1,0 +1,148 @@
+"""The plausibility gate: which fixes are positions, and which jumps a car can make.
+
+Pure Python, no Home Assistant imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+import math
+from typing import Any
+
+from .geo import local_offset_m
+from .model import UNKNOWN_ACCURACY_M, FixLike, Sample
+
+#: No car moves faster than this (m/s); a fix implying more is held back.
+MAX_SPEED_MPS = 70.0
+#: Slack on top of both accuracies before a jump counts as impossible.
+JUMP_MARGIN_M = 25.0
+#: How many held-back fixes wait for confirmation at most.
+MAX_PENDING = 2
+#: A held-back fix repeated at exactly the same place is no second opinion (a
+#: tracker replaying a stale position after a restart does that); the repeats
+#: confirm the place only once they have gone on this long (s).
+REPEAT_CONFIRMS_AFTER_S = 120.0
+#: This many fixes in a row, each newer than the one before but all older than
+#: the last fix seen, mean the clock was set back (a Raspberry Pi without a
+#: real-time clock), not late delivery: the engine then adopts the new clock.
+CLOCK_RESET_FIXES = 3
+
+
+def optional_finite(value: Any, low: float, high: float) -> float | None:
+    """Return ``value`` as a float in [low, high], or None for anything else."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except TypeError, ValueError:
+        return None
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+def to_sample(fix: FixLike, now: datetime) -> Sample | None:
+    """Return the fix as a sample, or None if it is not a usable position."""
+    try:
+        lat, lon = float(fix.latitude), float(fix.longitude)
+        raw_accuracy = fix.accuracy
+        accuracy = None if raw_accuracy is None else float(raw_accuracy)
+    except TypeError, ValueError:
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or (lat == 0.0 and lon == 0.0):
+        return None
+    if accuracy is not None and (math.isnan(accuracy) or accuracy < 0):
+        return None
+    if accuracy is None or accuracy == 0.0:
+        accuracy = UNKNOWN_ACCURACY_M
+    return Sample(
+        latitude=lat,
+        longitude=lon,
+        accuracy=accuracy,
+        speed=optional_finite(getattr(fix, "speed", None), 0.0, 1000.0),
+        heading=optional_finite(getattr(fix, "heading", None), -360.0, 720.0),
+        time=now,
+    )
+
+
+def reachable(frm: Sample, to: Sample, time_scale: float) -> bool:
+    """Return whether a car could have moved between two samples."""
+    elapsed = (to.time - frm.time).total_seconds()
+    north, east = local_offset_m(frm.latitude, frm.longitude, to.latitude, to.longitude)
+    # A sped-up simulator covers time_scale times the ground per second.
+    allowed = MAX_SPEED_MPS * elapsed * time_scale + frm.accuracy + to.accuracy + JUMP_MARGIN_M
+    return math.hypot(north, east) <= allowed
+
+
+def same_place(a: Sample, b: Sample) -> bool:
+    """Return whether two samples report exactly the same position."""
+    return a.latitude == b.latitude and a.longitude == b.longitude
+
+
+def confirms(pending: Sample, sample: Sample) -> bool:
+    """Return whether ``sample`` is independent evidence for a held-back fix."""
+    if not same_place(pending, sample):
+        return True
+    return (sample.time - pending.time).total_seconds() >= REPEAT_CONFIRMS_AFTER_S
+
+
+class Gate:
+    """Which fixes are new, and which of them move the car.
+
+    It remembers the time of the newest fix seen (older or repeated ones are
+    not new), the fixes held back after an impossible jump, and a run of old
+    fixes that together say the clock was set back.
+    """
+
+    __slots__ = ("_older_run", "last_time", "pending", "time_scale")
+
+    def __init__(self, time_scale: float = 1.0) -> None:
+        """Start without history."""
+        self.time_scale = time_scale
+        self.last_time: datetime | None = None
+        self.pending: list[Sample] = []
+        self._older_run: list[datetime] = []
+
+    def reset(self) -> None:
+        """Forget everything."""
+        self.last_time = None
+        self.pending = []
+        self._older_run = []
+
+    def is_new(self, now: datetime) -> bool:
+        """Return whether a fix taken at ``now`` is newer than every fix seen; note it."""
+        if self.last_time is not None and now <= self.last_time:
+            return False
+        self.last_time = now
+        self._older_run = []
+        return True
+
+    def clock_set_back(self, now: datetime) -> timedelta | None:
+        """Count an old fix; after a steady run of them, return how far the clock went back.
+
+        The gate's own times move back already; the caller moves its own.
+        """
+        run = self._older_run
+        self._older_run = [*run, now] if run and now > run[-1] else [now]
+        if len(self._older_run) < CLOCK_RESET_FIXES or self.last_time is None:
+            return None
+        delta = now - self.last_time - timedelta(seconds=1)
+        self.last_time += delta
+        self.pending = [replace(p, time=p.time + delta) for p in self.pending]
+        return delta
+
+    def judge(self, last: Sample, sample: Sample) -> list[Sample]:
+        """Return the samples to accept after ``last``: none while a jump is held back."""
+        if reachable(last, sample, self.time_scale):
+            self.pending = []
+            return [sample]
+        for pending in reversed(self.pending):
+            if reachable(pending, sample, self.time_scale) and confirms(pending, sample):
+                # The fix after the jump confirms it: the car really is there.
+                self.pending = []
+                return [pending, sample]
+        if not (self.pending and same_place(self.pending[-1], sample)):
+            # A repeat keeps the first time it was seen, for REPEAT_CONFIRMS_AFTER_S.
+            self.pending = [*self.pending, sample][-MAX_PENDING:]
+        return []
