@@ -178,3 +178,32 @@ def test_removing_a_minutes_stops_its_events() -> None:
     drive.to(0.0)
     assert drive.events == []
     assert drive.engine.time_to_home_minutes == []
+
+
+def test_dense_thresholds_and_minutes_each_fire_once_with_reported_speed() -> None:
+    """Defect 13: events every 50 m re-anchored the direction, so it stayed 'stationary'."""
+    engine = ApproachEngine(
+        ApproachConfig(
+            thresholds_km=tuple(round(0.05 * k, 2) for k in range(1, 200)),
+            time_to_home_minutes=(5.0, 5.01, 5.5, 8.0),
+        ),
+        HOME,
+    )
+    crossed: list[float | None] = []
+    minutes: list[float | None] = []
+    now, km = T0, 10.0
+    while km > 0.3:
+        km -= 50 / 3.6 / 1000
+        now += timedelta(seconds=1)
+        for event in engine.update(fix_at(km, speed=50.0, heading=270.0), now):
+            if event.type is EventType.APPROACHING:
+                crossed.append(event.threshold_km)
+            elif event.type is EventType.TIME_TO_HOME_BELOW:
+                minutes.append(event.minutes)
+    assert minutes == [8.0, 5.5, 5.01, 5.0]
+    # Every threshold the car started beyond, once, in order.
+    # Every threshold between the start (9.9 km from the edge) and the end
+    # (0.2 km), once, in order.
+    assert crossed == [round(0.05 * k, 2) for k in range(198, 3, -1)]
+    assert engine.state is not None
+    assert engine.state.direction is Direction.TOWARDS

@@ -61,13 +61,16 @@ class Crossing:
         return event
 
 
-def minutes_armed(minutes: float, state: ApproachState | None, armed: bool | None) -> bool:
+def minutes_armed(
+    minutes: float, state: ApproachState | None, armed: bool | None, *, moving: bool = True
+) -> bool:
     """Return the next arm state of one watched number of minutes.
 
     Armed, it fires (and disarms) once time to home is known and at most
     ``minutes``; disarmed, it re-arms once time to home is clearly above again
-    (``ETA_REARM_MARGIN_MIN``), or the car turns away or is home, so one
-    approach fires it once however the estimate wobbles or pauses at a light.
+    (``ETA_REARM_MARGIN_MIN``) while the car moves (a wait at a light lets the
+    estimate grow, but the car is no farther), or the car turns away or is
+    home, so one approach fires it once however the estimate wobbles.
     """
     eta = None if state is None else state.time_to_home_min
     if armed is None:  # first seen: armed unless already within
@@ -79,7 +82,7 @@ def minutes_armed(minutes: float, state: ApproachState | None, armed: bool | Non
     return (
         state.at_home
         or state.direction is Direction.AWAY_FROM
-        or (eta is not None and eta > minutes + ETA_REARM_MARGIN_MIN)
+        or (moving and eta is not None and eta > minutes + ETA_REARM_MARGIN_MIN)
     )
 
 
@@ -191,11 +194,11 @@ class Minutes:
                 if armed is None:
                     self._arms[m] = minutes_armed(m, state, None)
 
-    def update(self, state: ApproachState | None) -> list[ApproachEvent]:
-        """Evaluate one state; return the crossings it makes."""
+    def update(self, state: ApproachState | None, *, moving: bool) -> list[ApproachEvent]:
+        """Evaluate one state (``moving``: its fix moved the car); return the crossings."""
         events: list[ApproachEvent] = []
         for m, armed in self._arms.items():
-            now_armed = minutes_armed(m, state, armed)
+            now_armed = minutes_armed(m, state, armed, moving=moving)
             if armed and not now_armed and state is not None:
                 events.append(
                     ApproachEvent(

@@ -40,9 +40,15 @@ def home_decision(
 
 
 def direction_of(
-    prev: ApproachState, at_home: bool, shown: float, *, significant: bool, hysteresis_m: float
+    prev: ApproachState,
+    at_home: bool,
+    shown: float,
+    *,
+    anchor_m: float,
+    significant: bool,
+    hysteresis_m: float,
 ) -> Direction:
-    """Return the direction after a move to distance ``shown`` (m from the edge)."""
+    """Return the direction after a move to ``shown`` from ``anchor_m`` (m from the edge)."""
     if at_home:
         return Direction.ARRIVED
     if prev.at_home:
@@ -51,7 +57,7 @@ def direction_of(
         return prev.direction  # a decision moved the position a little
     # Moves are at least a hysteresis long, so a quarter of one separates a
     # real approach from a move along a circle around home.
-    delta = shown - prev.distance_m
+    delta = shown - anchor_m
     tolerance = hysteresis_m / 4
     if delta < -tolerance:
         return Direction.TOWARDS

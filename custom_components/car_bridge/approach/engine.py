@@ -105,6 +105,9 @@ class ApproachEngine:
         self._state: ApproachState | None = None
         self._last_move: datetime | None = None
         self._last: Sample | None = None
+        #: Where direction is measured from (lat, lon, shown distance); None:
+        #: the state's position (after a restore).
+        self._anchor: tuple[float, float, float] | None = None
         self._gate.reset()
         self._thresholds.clear()
         self._thresholds.saved = {}
@@ -248,6 +251,7 @@ class ApproachEngine:
         )
         self._last = sample
         self._last_move = sample.time
+        self._anchor = (sample.latitude, sample.longitude, self._state.distance_m)
         self._still = None
         self._eta.reset()
         self._thresholds.clear()
@@ -265,7 +269,8 @@ class ApproachEngine:
         self._still, still = follow(self._still, sample)
         # A move counts from the anchor, or, for a car standing still, from the
         # mean of its fixes, so that no pair of outliers makes a movement.
-        ref_lat, ref_lon = prev.latitude, prev.longitude
+        anchor = self._anchor or (prev.latitude, prev.longitude, prev.distance_m)
+        ref_lat, ref_lon = anchor[0], anchor[1]
         if self._still is not None and self._still.settled:
             ref_lat, ref_lon = self._still.latitude, self._still.longitude
         north, east = local_offset_m(ref_lat, ref_lon, sample.latitude, sample.longitude)
@@ -302,6 +307,10 @@ class ApproachEngine:
             self._thresholds.saved, self._minutes.saved = {}, {}
             shown = self._shown_distance(sample.latitude, sample.longitude, at_home)
             self._last_move = now
+            if significant or at_home != prev.at_home:
+                # Direction is judged between significant moves only: crossing
+                # events (however dense the thresholds) do not move its anchor.
+                self._anchor = (sample.latitude, sample.longitude, shown)
             state = ApproachState(
                 latitude=sample.latitude,
                 longitude=sample.longitude,
@@ -311,6 +320,7 @@ class ApproachEngine:
                     prev,
                     at_home,
                     shown,
+                    anchor_m=anchor[2],
                     significant=significant,
                     hysteresis_m=self.config.hysteresis_m,
                 ),
@@ -327,7 +337,8 @@ class ApproachEngine:
             time_scale=self.config.time_scale,
         )
         self._maybe_stationary(now)
-        events += self._minutes.update(self._state)
+        moving = significant or (sample.speed is not None and sample.speed > STOPPED_KMH)
+        events += self._minutes.update(self._state, moving=moving)
         events.sort(key=event_order)
         return events
 
@@ -376,6 +387,7 @@ class ApproachEngine:
                     distance_m=self._shown_distance(last.latitude, last.longitude, s.at_home),
                 )
             self._state = s
+            self._anchor = (s.latitude, s.longitude, s.distance_m)
 
     # -- saving and restoring ------------------------------------------------
 

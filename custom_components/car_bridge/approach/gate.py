@@ -15,6 +15,10 @@ from .model import UNKNOWN_ACCURACY_M, FixLike, Sample
 
 #: No car moves faster than this (m/s); a fix implying more is held back.
 MAX_SPEED_MPS = 70.0
+#: No car gains speed faster than this for long (m/s²): from what is known of
+#: its speed, a car covers at most v·t + a·t²/2, so at slow sampling a glitch
+#: near a parked car is no longer "reachable" just because 15 s passed.
+MAX_ACCEL_MPS2 = 3.5
 #: Slack on top of both accuracies before a jump counts as impossible.
 JUMP_MARGIN_M = 25.0
 #: How many held-back fixes wait for confirmation at most.
@@ -66,13 +70,30 @@ def to_sample(fix: FixLike, now: datetime) -> Sample | None:
     )
 
 
-def reachable(frm: Sample, to: Sample, time_scale: float) -> bool:
-    """Return whether a car could have moved between two samples."""
-    elapsed = (to.time - frm.time).total_seconds()
-    north, east = local_offset_m(frm.latitude, frm.longitude, to.latitude, to.longitude)
+def reachable(frm: Sample, to: Sample, time_scale: float, speed: float | None = None) -> bool:
+    """Return whether a car could have moved between two samples.
+
+    ``speed`` (m/s) is what is known of its speed at ``frm``; without it, any
+    speed up to the maximum is possible.
+    """
     # A sped-up simulator covers time_scale times the ground per second.
-    allowed = MAX_SPEED_MPS * elapsed * time_scale + frm.accuracy + to.accuracy + JUMP_MARGIN_M
-    return math.hypot(north, east) <= allowed
+    elapsed = (to.time - frm.time).total_seconds() * time_scale
+    run = MAX_SPEED_MPS * elapsed
+    if speed is not None:
+        run = min(run, speed * elapsed + MAX_ACCEL_MPS2 * elapsed * elapsed / 2)
+    north, east = local_offset_m(frm.latitude, frm.longitude, to.latitude, to.longitude)
+    return math.hypot(north, east) <= run + frm.accuracy + to.accuracy + JUMP_MARGIN_M
+
+
+def speed_between(frm: Sample, to: Sample, time_scale: float) -> float | None:
+    """Return the speed (m/s) a move says, at least the reported one; None if unknown."""
+    elapsed = (to.time - frm.time).total_seconds() * time_scale
+    reported = None if to.speed is None else to.speed / 3.6
+    if elapsed <= 0:
+        return reported
+    north, east = local_offset_m(frm.latitude, frm.longitude, to.latitude, to.longitude)
+    moved = math.hypot(north, east) / elapsed
+    return moved if reported is None else max(moved, reported)
 
 
 def same_place(a: Sample, b: Sample) -> bool:
@@ -95,19 +116,22 @@ class Gate:
     fixes that together say the clock was set back.
     """
 
-    __slots__ = ("_older_run", "last_time", "pending", "time_scale")
+    __slots__ = ("_older_run", "last_time", "pending", "speed", "time_scale")
 
     def __init__(self, time_scale: float = 1.0) -> None:
         """Start without history."""
         self.time_scale = time_scale
         self.last_time: datetime | None = None
         self.pending: list[Sample] = []
+        #: What is known of the speed (m/s) at the last accepted fix.
+        self.speed: float | None = None
         self._older_run: list[datetime] = []
 
     def reset(self) -> None:
         """Forget everything."""
         self.last_time = None
         self.pending = []
+        self.speed = None
         self._older_run = []
 
     def is_new(self, now: datetime) -> bool:
@@ -134,13 +158,15 @@ class Gate:
 
     def judge(self, last: Sample, sample: Sample) -> list[Sample]:
         """Return the samples to accept after ``last``: none while a jump is held back."""
-        if reachable(last, sample, self.time_scale):
+        if reachable(last, sample, self.time_scale, self.speed):
             self.pending = []
+            self.speed = speed_between(last, sample, self.time_scale)
             return [sample]
         for pending in reversed(self.pending):
             if reachable(pending, sample, self.time_scale) and confirms(pending, sample):
                 # The fix after the jump confirms it: the car really is there.
                 self.pending = []
+                self.speed = speed_between(pending, sample, self.time_scale)
                 return [pending, sample]
         if not (self.pending and same_place(self.pending[-1], sample)):
             # A repeat keeps the first time it was seen, for REPEAT_CONFIRMS_AFTER_S.
