@@ -793,3 +793,21 @@ async def test_an_abrp_tlm_without_any_telemetry_field_gets_400_not_ok(
     status, answer = await post(body)
     assert status == 400, answer
     assert answer["code"] == "no_values"
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"query": [("id", "car"), ("lat", "52.38"), ("lon", "4.9"), ("speed", "300")]},
+        {"body": {"location": {"coords": {"latitude": 52.38, "longitude": 4.9, "speed": 150}}}},
+    ],
+    ids=["osmand_300_knots", "traccar_150_ms"],
+)
+async def test_a_speed_beyond_any_car_in_the_senders_unit_is_refused(
+    hass: HomeAssistant, post: Post, request_kwargs: dict[str, Any]
+) -> None:
+    """556 km/h in knots, 540 km/h in m/s: past the one gate's 500 km/h, never shown."""
+    status, answer = await post(**request_kwargs)
+    assert status == 400, answer
+    assert answer["code"] == "out_of_range"
+    assert state(hass, "sensor.model_y_speed") == STATE_UNKNOWN

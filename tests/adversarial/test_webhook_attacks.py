@@ -49,6 +49,8 @@ JSON_JUNK = [
     "0",
     "1e-320",
     "360",
+    "150",  # m/s: 540 km/h, beyond any car (Traccar JSON took up to 150)
+    "500",
     "100.0000001",
     '"nan"',
     '"inf"',
@@ -95,6 +97,8 @@ TEXT_JUNK = [
     "\x00",
     "52,1",
     "5" * 400,
+    "300",  # knots: 556 km/h, beyond any car (OsmAnd took up to 300)
+    "150",
     "[1]",
     "{}",
     "😀",
