@@ -145,10 +145,27 @@ def unknown_or_unavailable(text: str) -> bool:
     return text in (STATE_UNKNOWN, STATE_UNAVAILABLE)
 
 
+#: Every test's tally, for the summary: attacks run and held per test.
+TALLIES: dict[str, Tally] = {}
+
+
 @pytest.fixture
-def tally() -> Tally:
+def tally(request: pytest.FixtureRequest) -> Tally:
     """The attacks of one test."""
-    return Tally()
+    return TALLIES.setdefault(request.node.nodeid, Tally())
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many attacks ran and how many held."""
+    if not TALLIES:
+        return
+    attacks = sum(t.attacks for t in TALLIES.values())
+    broken = sum(len({b.split(": ", 1)[0] for b in t.broken}) for t in TALLIES.values())
+    terminalreporter.write_line(
+        f"adversarial: {attacks} attacks in {len(TALLIES)} groups, {attacks - broken} held"
+    )
+    for name, t in TALLIES.items():
+        terminalreporter.write_line(f"  {t.attacks:5d}  {name.rsplit('::', 1)[-1]}")
 
 
 def entry_of(hass: HomeAssistant) -> ConfigEntry:
