@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.car_bridge.const import DOMAIN, MAX_DISTANCE_KM, MIN_DISTANCE_KM
-from custom_components.car_bridge.hub import get_hub
+from custom_components.car_bridge.triggers import get_requests
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -257,7 +257,7 @@ async def test_approach_triggers_fire_once(
         },
     )
     # the triggers' own distances are tracked alongside the configured ones
-    engine = init_integration.runtime_data.coordinator.engine
+    engine = init_integration.runtime_data.engines.approach.engine
     assert engine.thresholds_km == [0.5, 1.0, 3.0, 5.0]
     await drive(hass, tick, zone="zone.home")
     assert fired(calls) == [
@@ -337,7 +337,7 @@ async def test_registrations_go_with_their_device(
             "soon": {"type": "time_to_home_below", "minutes": 5},
         },
     )
-    hub = get_hub(hass)
+    hub = get_requests(hass)
     assert 3.0 in hub.devices[dev].thresholds
 
     assert await hass.config_entries.async_remove(init_integration.entry_id)
@@ -355,7 +355,7 @@ async def test_unused_registrations_are_released(
 ) -> None:
     dev = vehicle_device_id(hass, init_integration)
     await automations(hass, dev, {"near": {"type": "approaching", "distance": 3}})
-    hub = get_hub(hass)
+    hub = get_requests(hass)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
     assert hub.devices[dev].thresholds  # the automation still asks for 3 km

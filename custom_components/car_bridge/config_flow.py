@@ -33,10 +33,10 @@ from .const import (
     SOURCE_SIMULATOR,
     SOURCE_WEBHOOK,
 )
-from .coordinator import zone_home
 from .data import CarBridgeConfigEntry
 from .sources import KINDS
 from .sources.base import SourceKind, check_range, number_selector
+from .zone import zone_home
 
 ZONE_SELECTOR = EntitySelector(EntitySelectorConfig(domain="zone"))
 #: Longer names make entity ids that core truncates into clashing ``…_2`` ids.

@@ -13,10 +13,10 @@ from homeassistant.helpers.selector import (
     NumberSelectorMode,
 )
 
-from ..approach.engine import Home
 from ..const import RANGES
 from ..data import CarBridgeConfigEntry
 from ..vehicle.source import VehicleSource
+from ..zone import HomeZone
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,7 +26,8 @@ class SetupContext:
     entry: CarBridgeConfigEntry
     #: The entry's data with its options on top (options win).
     config: Mapping[str, Any]
-    home: Home
+    #: Where home is (``home_zone.last_known``) and its changes, for a kind that drives there.
+    home_zone: HomeZone
     #: The source's saved state (``VehicleSource.as_dict``), or None.
     saved: dict[str, Any] | None
     #: Everything else that was saved (kind-specific extras).
