@@ -14,12 +14,8 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.car_bridge.const import (
-    DOMAIN,
-    EVENT_CAR_BRIDGE,
-    MAX_DISTANCE_KM,
-    MIN_DISTANCE_KM,
-)
+from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE
+from custom_components.car_bridge.options import MAX_DISTANCE_KM, MIN_DISTANCE_KM
 from custom_components.car_bridge.triggers import get_requests
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall

@@ -17,10 +17,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .blueprint import async_install_blueprints
 from .const import (
-    COMMON_DEFAULT_OPTIONS,
     CONF_SOURCE,
-    CONF_ZONE,
-    DEFAULT_ZONE,
     DOMAIN,
     LOGGER,
     SOURCE_SIMULATOR,
@@ -28,6 +25,7 @@ from .const import (
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
 from .engines import VehicleEngines
+from .options import changed_options, entry_config, home_zone_entity
 from .services import async_setup_services
 from .sources import KINDS
 from .sources.base import SetupContext
@@ -56,12 +54,6 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-def home_zone_entity(entry: CarBridgeConfigEntry) -> str:
-    """Return the home zone in force: the options' if set, else the entry's."""
-    zone: str = entry.options.get(CONF_ZONE) or entry.data.get(CONF_ZONE, DEFAULT_ZONE)
-    return zone
-
-
 async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:
     """Set up a vehicle from a config entry, with the source kind its data names."""
     kind = KINDS.get(entry.data.get(CONF_SOURCE, SOURCE_SIMULATOR))
@@ -71,7 +63,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
             translation_key="unknown_source",
             translation_placeholders={"source": str(entry.data.get(CONF_SOURCE))},
         )
-    config = {**COMMON_DEFAULT_OPTIONS, **kind.default_options, **entry.data, **entry.options}
+    config = entry_config(entry, kind.default_options)
     store = CarBridgeStore(hass, entry.entry_id)
     saved = await store.async_load_saved()
 
@@ -190,13 +182,8 @@ async def _async_update_listener(hass: HomeAssistant, entry: CarBridgeConfigEntr
     """
     coordinator = entry.runtime_data.coordinator
     kind = KINDS[entry.data.get(CONF_SOURCE, SOURCE_SIMULATOR)]
-    config = {**COMMON_DEFAULT_OPTIONS, **kind.default_options, **entry.data, **entry.options}
-    changed = {
-        key
-        for key in config.keys() | coordinator.applied_options.keys()
-        if config.get(key) != coordinator.applied_options.get(key)
-    }
-    own = changed - COMMON_DEFAULT_OPTIONS.keys() - {CONF_ZONE}
+    config = entry_config(entry, kind.default_options)
+    own = changed_options(coordinator.applied_options, config)
     if coordinator.built_from != (entry.title, dict(entry.data)) or (
         own and coordinator.apply_source_options is None
     ):

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.event import async_track_time_interval
@@ -27,9 +28,6 @@ from .vehicle.model import Command, Value, VehicleError, VehicleState
 from .vehicle.source import VehicleSource
 from .zone import HomeZone
 
-if TYPE_CHECKING:
-    from .data import CarBridgeConfigEntry
-
 #: How often the engines are told that time passes without news.
 ENGINE_TICK = timedelta(minutes=1)
 
@@ -41,12 +39,13 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
     (``triggers.py``) and no conclusion of its own (the engines').
     """
 
-    config_entry: CarBridgeConfigEntry
+    # Typed without the runtime data, which holds this coordinator (data.py imports it).
+    config_entry: ConfigEntry[Any]
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: CarBridgeConfigEntry,
+        entry: ConfigEntry[Any],
         *,
         source: VehicleSource,
         engines: Sequence[Engine],

@@ -30,8 +30,16 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
 from .approach.model import EventType, normalize_km, normalize_minutes
-from .const import DOMAIN, EVENT_CAR_BRIDGE, MAX_DISTANCE_KM, MIN_DISTANCE_KM
+from .const import DOMAIN, EVENT_CAR_BRIDGE
 from .describe import describe, location_entity
+from .options import (
+    DEFAULT_TRIGGER_KM,
+    DEFAULT_TRIGGER_MINUTES,
+    MAX_DISTANCE_KM,
+    MAX_MINUTES,
+    MIN_DISTANCE_KM,
+    MIN_MINUTES,
+)
 from .triggers import get_requests
 
 CONF_DISTANCE = "distance"
@@ -47,9 +55,6 @@ TRIGGER_TYPES = [
     TYPE_TIME_TO_HOME,
 ]
 
-MIN_MINUTES = 1.0
-MAX_MINUTES = 600.0
-
 # Distance and minutes are checked by hand so that a bad value gets a
 # translated message rather than the schema's "value must be at least".
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
@@ -62,8 +67,8 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
     }
 )
 
-DEFAULTS = {EventType.APPROACHING.value: 5.0, EventType.LEAVING.value: 1.0}
-DEFAULT_MINUTES = 15.0
+DEFAULTS = DEFAULT_TRIGGER_KM
+DEFAULT_MINUTES = DEFAULT_TRIGGER_MINUTES
 
 
 def _number_in(value: Any, low: float, high: float) -> float | None:

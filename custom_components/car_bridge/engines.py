@@ -22,21 +22,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .approach.as_engine import ApproachAsEngine
-from .approach.engine import ApproachConfig, ApproachEngine, Home
-from .const import CONF_HYSTERESIS, CONF_MAX_ACCURACY, CONF_THRESHOLDS, CONF_TIME_FACTOR
+from .approach.engine import ApproachEngine, Home
+from .options import approach_config
 from .vehicle.engines import Engine
-
-
-def approach_config(config: Mapping[str, Any]) -> ApproachConfig:
-    """Return the approach engine's tunables from the entry's options."""
-    return ApproachConfig(
-        thresholds_km=tuple(float(t) for t in config[CONF_THRESHOLDS]),
-        hysteresis_m=float(config[CONF_HYSTERESIS]),
-        max_accuracy_m=float(config[CONF_MAX_ACCURACY]),
-        # A simulator stamps its fixes with Home Assistant's clock while it
-        # drives time_factor times faster: time to home is in its own minutes.
-        time_scale=float(config.get(CONF_TIME_FACTOR, 1.0)),
-    )
 
 
 class VehicleEngines:

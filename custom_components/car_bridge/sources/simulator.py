@@ -28,9 +28,10 @@ from ..const import (
     SIMULATOR_DEFAULT_OPTIONS,
     SOURCE_SIMULATOR,
 )
+from ..options import check_range, number_selector
 from ..vehicle import trust
 from ..vehicle.simulator import MIN_REPORTED_ACCURACY_M, SimulatedVehicle, SimulatorOptions
-from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
+from .base import BuiltSource, Errors, SetupContext, SourceKind
 
 NUMERIC_OPTIONS = (
     CONF_CRUISE_SPEED,
