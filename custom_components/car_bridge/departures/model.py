@@ -23,20 +23,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import median
 
-#: A departure this close (minutes) to a time of day counts for it.
-TOLERANCE_MIN = 20
-#: Weeks of the same weekday looked at, and their decay per week.
-WEEKS = 8
-WEEK_DECAY = 0.8
-#: Recent days of the same kind looked at, and their decay per day.
-RECENT_DAYS = 7
-DAY_DECAY = 0.75
-#: How far back (days) the recent days are searched for.
-RECENT_SEARCH_DAYS = 28
-#: Whole weeks compared for alternation.
-ALTERNATE_WEEKS = 4
-MIN_SCORE = 0.75
-MIN_ALTERNATION = 0.85
+from .patterns import TOLERANCE_MIN, References, Verdict
+
+__all__ = ["TOLERANCE_MIN", "Departure", "DepartureModel", "Prediction"]
+
 #: Memory bound: a year of departures, at most this many.
 MAX_AGE_DAYS = 366
 MAX_DEPARTURES = 4000
@@ -71,17 +61,6 @@ class Prediction:
     def key(self) -> str:
         """Identify it across restarts (local date and time)."""
         return f"{self.day.isoformat()}T{self.minute // 60:02d}:{self.minute % 60:02d}"
-
-
-@dataclass(frozen=True, slots=True)
-class _Verdict:
-    pattern: str
-    score: float
-    hits: list[tuple[float, int, Departure]]  # weight, minute, departure
-
-
-def _workday(day: date) -> bool:
-    return day.weekday() < 5
 
 
 def _weighted_median(values: list[tuple[float, int]]) -> int:
@@ -122,7 +101,7 @@ class DepartureModel:
         return here.date(), here.hour * 60 + here.minute
 
     def departed_near(self, prediction: Prediction, before: int, after: int) -> bool:
-        """Return whether the car left from ``before`` minutes ahead of ``prediction`` to ``after``."""
+        """Return whether the car left ``before`` minutes ahead of ``prediction`` to ``after``."""
         return any(
             -before <= m - prediction.minute <= after for m, _ in self._days.get(prediction.day, ())
         )
@@ -238,7 +217,9 @@ class DepartureModel:
             and (day - start).days < MAX_RUN_DAYS
         ):
             start -= one
-        while end + one < cutoff and not self._days.get(end + one) and (end - day).days < MAX_RUN_DAYS:
+        while (
+            end + one < cutoff and not self._days.get(end + one) and (end - day).days < MAX_RUN_DAYS
+        ):
             end += one
         return start, end
 
@@ -255,7 +236,12 @@ class DepartureModel:
             start += timedelta(days=1)
         return False
 
-    def _observed(self, day: date, cutoff: date) -> bool:
+    def on_day(self, day: date) -> list[tuple[int, Departure]]:
+        """Return the departures (local minute, departure) of ``day``."""
+        return self._days.get(day, [])
+
+    def observed(self, day: date, cutoff: date) -> bool:
+        """Return whether ``day`` is evidence (either way) for a day whose cutoff is ``cutoff``."""
         return (
             self.first_day is not None
             and self.first_day <= day < cutoff
@@ -266,7 +252,8 @@ class DepartureModel:
     def _at(self, day: date, minute: int) -> datetime:
         return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self.tz)
 
-    def _hit(self, day: date, minute: int) -> tuple[int, Departure] | None:
+    def hit(self, day: date, minute: int) -> tuple[int, Departure] | None:
+        """Return the departure of ``day`` nearest ``minute``, if within the tolerance."""
         best: tuple[int, Departure] | None = None
         for m, dep in self._days.get(day, ()):
             if abs(m - minute) <= TOLERANCE_MIN and (
@@ -285,12 +272,12 @@ class DepartureModel:
             and self._unused_run(yesterday, cutoff)
         ):
             return ()
-        refs = _References(self, day, cutoff)
-        verdicts: list[tuple[int, _Verdict]] = []
+        refs = References(self, day, cutoff)
+        verdicts: list[tuple[int, Verdict]] = []
         for candidate in refs.candidates():
             verdict = refs.judge(candidate)
             if verdict is not None:
-                minute = _weighted_median([(w, m) for w, m, _ in verdict.hits])
+                minute = _weighted_median([(w**0.25, m) for w, m, _ in verdict.hits])
                 verdicts.append((minute, verdict))
         verdicts.sort(key=lambda item: -item[1].score)
         chosen: list[Prediction] = []
@@ -312,167 +299,3 @@ class DepartureModel:
                 )
             )
         return tuple(sorted(chosen, key=lambda p: p.minute))
-
-
-class _References:
-    """The earlier days a day's prediction rests on, and the verdict for a time of day."""
-
-    def __init__(self, model: DepartureModel, day: date, cutoff: date) -> None:
-        self.model = model
-        self.day = day
-        self.cutoff = cutoff
-        week = timedelta(days=7)
-        self.weekly = [
-            (k, day - k * week) for k in range(1, WEEKS + 1) if model._observed(day - k * week, cutoff)
-        ]
-        kind = _workday(day)
-        self.recent: list[date] = []
-        probe = min(day, cutoff) - timedelta(days=1)
-        for _ in range(RECENT_SEARCH_DAYS):
-            if len(self.recent) >= RECENT_DAYS:
-                break
-            if _workday(probe) == kind and model._observed(probe, cutoff):
-                self.recent.append(probe)
-            probe -= timedelta(days=1)
-        monday = day - timedelta(days=day.weekday())
-        self.blocks: list[tuple[int, list[date]]] = []
-        for j in range(1, ALTERNATE_WEEKS + 1):
-            start = monday - j * week
-            days = [start + timedelta(days=i) for i in range(7)]
-            seen = [d for d in days if _workday(d) == kind and model._observed(d, cutoff)]
-            self.blocks.append((j, seen))
-
-    def candidates(self) -> list[int]:
-        days = {d for _, d in self.weekly} | set(self.recent)
-        days |= {d for _, seen in self.blocks for d in seen}
-        minutes = sorted(m for d in days for m, _ in self.model._days.get(d, ()))
-        groups: list[list[int]] = []
-        for minute in minutes:
-            if groups and minute - groups[-1][0] <= TOLERANCE_MIN:
-                groups[-1].append(minute)
-            else:
-                groups.append([minute])
-        return [int(median(group)) for group in groups]
-
-    def judge(self, minute: int) -> _Verdict | None:
-        alternation = self._alternate_weeks(minute)
-        if alternation is not None and alternation.pattern == "on":
-            return replace(alternation, pattern="alternate_weeks")
-        off_week = alternation is not None
-        options = [
-            self._weekly(minute),
-            self._alternate_weekday(minute),
-            None if off_week else self._recent(minute),
-        ]
-        found = [v for v in options if v is not None]
-        return max(found, key=lambda v: v.score) if found else None
-
-    def _weekly(self, minute: int) -> _Verdict | None:
-        if len(self.weekly) < 3:
-            return None
-        hits, total = [], 0.0
-        for k, day in self.weekly:
-            weight = WEEK_DECAY ** (k - 1)
-            total += weight
-            if (hit := self.model._hit(day, minute)) is not None:
-                hits.append((weight, *hit))
-        latest_hit = self.model._hit(self.weekly[0][1], minute) is not None
-        score = sum(w for w, _, _ in hits) / total
-        if len(hits) < 3 or score < MIN_SCORE or not latest_hit or self._shifted(minute):
-            return None
-        return _Verdict("weekly", score, hits)
-
-    def _alternate_weekday(self, minute: int) -> _Verdict | None:
-        even = [(k, d) for k, d in self.weekly if k % 2 == 0]
-        odd = [(k, d) for k, d in self.weekly if k % 2]
-        if len(even) < 2 or len(odd) < 2:
-            return None
-        hits, agree, total = [], 0.0, 0.0
-        for k, day in self.weekly:
-            weight = WEEK_DECAY ** ((k - 1) // 2)
-            total += weight
-            hit = self.model._hit(day, minute)
-            if k % 2 == 0 and hit is not None:
-                hits.append((weight, *hit))
-                agree += weight
-            elif k % 2 and hit is None:
-                agree += weight
-        score = agree / total
-        if len(hits) < 2 or score < MIN_ALTERNATION or self.model._hit(even[0][1], minute) is None:
-            return None
-        return _Verdict("alternate_weeks", score, hits)
-
-    def _recent(self, minute: int) -> _Verdict | None:
-        if len(self.recent) < 4:
-            return None
-        hits, total = [], 0.0
-        for i, day in enumerate(self.recent):
-            weight = DAY_DECAY**i
-            total += weight
-            if (hit := self.model._hit(day, minute)) is not None:
-                hits.append((weight, *hit))
-        score = sum(w for w, _, _ in hits) / total
-        if not any(self.model._hit(d, minute) for d in self.recent[:2]):
-            return None
-        if len(hits) < 4 or score < MIN_SCORE:
-            return None
-        return _Verdict("recent_days", score, hits)
-
-    def _alternate_weeks(self, minute: int) -> _Verdict | None:
-        """Return a verdict "on" or "off" when whole weeks alternate at ``minute``, else None."""
-        status: dict[int, tuple[float, list[tuple[float, int, Departure]]]] = {}
-        for j, seen in self.blocks:
-            if len(seen) < 2:
-                continue
-            hits = [(1.0, *hit) for d in seen if (hit := self.model._hit(d, minute)) is not None]
-            rate = len(hits) / len(seen)
-            if 0.2 < rate < 0.6:
-                return None
-            status[j] = (rate, hits)
-        same = [j for j in status if j % 2 == 0]
-        other = [j for j in status if j % 2]
-        if not same or not other:
-            return None
-        same_on = {status[j][0] >= 0.6 for j in same}
-        other_on = {status[j][0] >= 0.6 for j in other}
-        if len(same_on) != 1 or len(other_on) != 1 or same_on == other_on:
-            return None
-        on_weeks, off_weeks = (same, other) if True in same_on else (other, same)
-        on_rate = sum(status[j][0] for j in on_weeks) / len(on_weeks)
-        off_rate = sum(status[j][0] for j in off_weeks) / len(off_weeks)
-        hits = [hit for j in on_weeks for hit in status[j][1]]
-        if True not in same_on:
-            return _Verdict("off", 0.0, [])
-        # The same weekday must have taken part in the latest "on" week it was seen in.
-        for j in sorted(on_weeks):
-            weekday = self.day - timedelta(days=7 * j)
-            if weekday in dict(self.blocks)[j]:
-                if self.model._hit(weekday, minute) is None:
-                    return None
-                break
-        if len(hits) < 3:
-            return None
-        return _Verdict("on", on_rate * (1 - off_rate), hits)
-
-    def _shifted(self, minute: int) -> bool:
-        """Return whether the last two days of this kind moved to a new time instead."""
-        if len(self.recent) < 2:
-            return False
-        last, before = self.recent[0], self.recent[1]
-        if self.model._hit(last, minute) or self.model._hit(before, minute):
-            return False
-        for m_last, _ in self.model._days.get(last, ()):
-            if self.model._hit(before, m_last) is not None and self._new_on(last, m_last):
-                return True
-        return False
-
-    def _new_on(self, day: date, minute: int) -> bool:
-        seen = [
-            day - timedelta(days=7 * k)
-            for k in range(1, 5)
-            if self.model._observed(day - timedelta(days=7 * k), day)
-        ]
-        if len(seen) < 2:
-            return False
-        hits = sum(self.model._hit(d, minute) is not None for d in seen)
-        return hits / len(seen) <= 0.25

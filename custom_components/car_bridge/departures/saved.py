@@ -20,6 +20,7 @@ VERSION = 1
 MAX_TRIP_MIN = 7 * 24 * 60
 MAX_TRIP_KM = 10_000.0
 MAX_MARKS = 400
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _KEY = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 _MARK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/\d{1,3}$")
 
@@ -86,12 +87,7 @@ def _strings(value: Any, pattern: re.Pattern[str]) -> tuple[set[str], bool]:
     return good, len(good) == len(value)
 
 
-def load(engine: DepartureEngine, data: Any) -> list[str]:
-    """Restore ``engine`` from :func:`dump` output; return the names of discarded parts."""
-    if data is None:
-        return []
-    if not isinstance(data, dict) or data.get("version") != VERSION:
-        return ["departures"]
+def _load_departures(engine: DepartureEngine, data: dict[str, Any]) -> list[str]:
     discarded: list[str] = []
     model = engine.model
     if data.get("first_day") is not None:
@@ -101,35 +97,43 @@ def load(engine: DepartureEngine, data: Any) -> list[str]:
             model.start(first)
     raw = data.get("departures")
     if not isinstance(raw, list):
-        discarded.append("departures.departures")
-        raw = []
+        return [*discarded, "departures.departures"]
     found = [_departure(item) for item in raw[-MAX_DEPARTURES:]]
     if len(raw) > MAX_DEPARTURES or any(d is None for d in found):
         discarded.append("departures.departures")
     for departure in found:
         if departure is not None:
             model.add(departure)
-    excluded, ok = _strings(data.get("excluded", []), re.compile(r"^\d{4}-\d{2}-\d{2}$"))
+    return discarded
+
+
+def _load_marks(engine: DepartureEngine, data: dict[str, Any]) -> list[str]:
+    discarded: list[str] = []
+    excluded, ok = _strings(data.get("excluded", []), _DAY)
     days = {d for v in excluded if (d := _day(v)) is not None}
     if not ok or len(days) != len(excluded):
         discarded.append("departures.excluded")
     for day in days:
-        model.exclude(day)
+        engine.model.exclude(day)
     skipped, ok = _strings(data.get("skipped", []), _KEY)
-    model.skipped |= skipped
+    engine.model.skipped |= skipped
     if not ok:
         discarded.append("departures.skipped")
     fired, ok = _strings(data.get("fired", []), _MARK)
     engine.fired |= fired
     if not ok:
         discarded.append("departures.fired")
+    return discarded
+
+
+def _load_trip(engine: DepartureEngine, data: dict[str, Any]) -> list[str]:
+    discarded: list[str] = []
     at_home = data.get("at_home")
     if at_home is None or isinstance(at_home, bool):
         engine.at_home = at_home
     else:
         discarded.append("departures.at_home")
-    left_at = data.get("left_at")
-    odometer = data.get("left_odometer")
+    left_at, odometer = data.get("left_at"), data.get("left_odometer")
     left = None if left_at is None else _time(left_at)
     km = None if odometer is None else _number(odometer, 1e7)
     if (left_at is not None and left is None) or (odometer is not None and km is None):
@@ -137,3 +141,12 @@ def load(engine: DepartureEngine, data: Any) -> list[str]:
     else:
         engine.left_at, engine.left_odometer = left, km
     return discarded
+
+
+def load(engine: DepartureEngine, data: Any) -> list[str]:
+    """Restore ``engine`` from :func:`dump` output; return the names of discarded parts."""
+    if data is None:
+        return []
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return ["departures"]
+    return _load_departures(engine, data) + _load_marks(engine, data) + _load_trip(engine, data)
