@@ -39,6 +39,7 @@ from .coordinator import (
     zone_issue_id,
 )
 from .data import CarBridgeConfigEntry, CarBridgeData
+from .departure_watch import DEPARTURE_OPTIONS, DepartureWatch
 from .services import async_setup_services
 from .sources import KINDS
 from .sources.base import SetupContext
@@ -123,6 +124,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
             saved.discard(*(f"approach {part}" for part in engine.restore(saved.approach)))
         except KeyError, TypeError, ValueError:
             saved.discard("approach")
+    departures = DepartureWatch(hass, config, saved)
     saved.warn(entry.title)
     if not zone_exists:
         engine.set_home(None)  # nothing is home while the zone is deleted
@@ -134,7 +136,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         engine=engine,
         store=store,
         zone_entity_id=zone_entity_id,
-        extra_save=built.extra_save,
+        extra_save=lambda: {**built.extra_save(), **departures.as_dict()},
         applied_options=config,
         apply_source_options=built.apply_options,
     )
@@ -146,7 +148,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         model=kind.model,
     )
     coordinator.async_start(device.id)
-    entry.runtime_data = CarBridgeData(coordinator=coordinator)
+    departures.async_start(coordinator)
+    entry.async_on_unload(departures.async_stop)
+    entry.runtime_data = CarBridgeData(coordinator=coordinator, departures=departures)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     _remove_stale_entities(hass, entry, coordinator.entity_unique_ids)
@@ -221,7 +225,9 @@ async def _async_update_listener(hass: HomeAssistant, entry: CarBridgeConfigEntr
         for key in config.keys() | coordinator.applied_options.keys()
         if config.get(key) != coordinator.applied_options.get(key)
     }
-    own = changed - COMMON_DEFAULT_OPTIONS.keys() - {CONF_ZONE}
+    if entry.runtime_data.departures is not None and changed & set(DEPARTURE_OPTIONS):
+        entry.runtime_data.departures.async_apply_options(config)
+    own = changed - COMMON_DEFAULT_OPTIONS.keys() - {CONF_ZONE} - set(DEPARTURE_OPTIONS)
     if coordinator.built_from != (entry.title, dict(entry.data)) or (
         own and coordinator.apply_source_options is None
     ):

@@ -35,6 +35,7 @@ from .const import (
 )
 from .coordinator import zone_home
 from .data import CarBridgeConfigEntry
+from .departure_watch import CONF_DEPARTURE_LEARNING, DEPARTURE_FIELDS
 from .sources import KINDS
 from .sources.base import SourceKind, check_range, number_selector
 
@@ -293,6 +294,12 @@ class CarBridgeOptionsFlow(OptionsFlow):
                         CONF_HYSTERESIS: float(user_input[CONF_HYSTERESIS]),
                         CONF_MAX_ACCURACY: float(user_input[CONF_MAX_ACCURACY]),
                         CONF_ZONE: user_input[CONF_ZONE],
+                        # Kept only when set: learning is on unless switched off.
+                        **{
+                            k: user_input[k]
+                            for k in DEPARTURE_FIELDS
+                            if user_input.get(k) not in (None, "", True)
+                        },
                     }
                 )
         current = {
@@ -302,6 +309,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
             **entry.options,
         }
         current.setdefault(CONF_ZONE, entry.data[CONF_ZONE])
+        current.setdefault(CONF_DEPARTURE_LEARNING, True)
         current[CONF_THRESHOLDS] = [f"{t:g}" for t in current[CONF_THRESHOLDS]]
         # Current values are the defaults, so a partial submission keeps the rest.
         common: dict[str, Any] = {
@@ -314,6 +322,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
             {
                 **kind.options_fields(self.hass, current),
                 **{vol.Required(key, default=current[key]): sel for key, sel in common.items()},
+                **{vol.Optional(key): sel for key, sel in DEPARTURE_FIELDS.items()},
             }
         )
         return self.async_show_form(

@@ -251,6 +251,16 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         assert self._watch is not None
         self.engine.set_extra_thresholds(self._watch.thresholds)
 
+    @callback
+    def async_schedule_save(self) -> None:
+        """Save soon: something saved with the vehicle changed outside the data flow."""
+        self._store.async_schedule_save(self._save_data)
+
+    @callback
+    def async_save_then(self, announce: Callable[[], None]) -> None:
+        """Save now, then announce (an event decided by what is saved)."""
+        self._store.async_save_then(self._save_data(), announce)
+
     def _save_data(self) -> dict[str, Any]:
         return {
             "vehicle": self.source.as_dict(),

@@ -17,7 +17,7 @@ from .approach.engine import EventType
 from .const import DOMAIN
 
 
-def event_phrase(event_type: str, threshold_km: float | None) -> str:
+def event_phrase(event_type: str, threshold_km: float | None, minutes: Any = None) -> str:
     """Return what the vehicle did, e.g. "came within 5 km of home"."""
     km = f"{threshold_km:g} km" if threshold_km is not None else "a distance"
     match event_type:
@@ -29,6 +29,9 @@ def event_phrase(event_type: str, threshold_km: float | None) -> str:
             return "arrived home"
         case EventType.LEFT_HOME.value:
             return "left home"
+        case "departure_expected":
+            when = f"{minutes} minutes" if isinstance(minutes, int) else "a few minutes"
+            return f"is expected to leave home in {when}"
     return event_type.replace("_", " ")
 
 
@@ -41,7 +44,9 @@ def vehicle_name(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
 
 def describe(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
     """Return a sentence for a ``car_bridge_event``: "SU7 came within 5 km of home"."""
-    phrase = event_phrase(str(data.get("type")), data.get("threshold_km"))
+    phrase = event_phrase(
+        str(data.get("type")), data.get("threshold_km"), data.get("minutes_before")
+    )
     return f"{vehicle_name(hass, data)} {phrase}"
 
 

@@ -1,4 +1,4 @@
-"""Device triggers: comes within / goes beyond N km, arrives, leaves, ETA below N min."""
+"""Device triggers: within / beyond N km, arrives, leaves, ETA or departure in N min."""
 
 from __future__ import annotations
 
@@ -31,12 +31,21 @@ from homeassistant.helpers.typing import ConfigType
 
 from .approach.engine import ApproachState, EventType, normalize_km
 from .const import DOMAIN, EVENT_CAR_BRIDGE, MAX_DISTANCE_KM, MIN_DISTANCE_KM
+from .departure_watch import async_request_minutes
+from .departures.engine import (
+    DEFAULT_MINUTES_BEFORE,
+    EVENT_DEPARTURE_EXPECTED,
+    MAX_MINUTES_BEFORE,
+    MIN_MINUTES_BEFORE,
+)
 from .describe import describe, location_entity, vehicle_name
 from .hub import EtaWatcher, get_hub
 
 CONF_DISTANCE = "distance"
 CONF_MINUTES = "minutes"
+CONF_MINUTES_BEFORE = "minutes_before"
 TYPE_TIME_TO_HOME = "time_to_home_below"
+TYPE_DEPARTURE_EXPECTED = EVENT_DEPARTURE_EXPECTED
 
 DISTANCE_TYPES = {EventType.APPROACHING.value, EventType.LEAVING.value}
 TRIGGER_TYPES = [
@@ -45,6 +54,7 @@ TRIGGER_TYPES = [
     EventType.ARRIVED_HOME.value,
     EventType.LEFT_HOME.value,
     TYPE_TIME_TO_HOME,
+    TYPE_DEPARTURE_EXPECTED,
 ]
 
 MIN_MINUTES = 1.0
@@ -59,6 +69,7 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
         vol.Optional(CONF_ENTITY_ID): cv.entity_id_or_uuid,
         vol.Optional(CONF_DISTANCE): object,
         vol.Optional(CONF_MINUTES): object,
+        vol.Optional(CONF_MINUTES_BEFORE): object,
     }
 )
 
@@ -90,6 +101,13 @@ _NUMBER_FIELDS: dict[str, tuple[str, float, float, float, str]] = {
         MAX_MINUTES,
         "invalid_trigger_minutes",
     ),
+    TYPE_DEPARTURE_EXPECTED: (
+        CONF_MINUTES_BEFORE,
+        DEFAULT_MINUTES_BEFORE,
+        MIN_MINUTES_BEFORE,
+        MAX_MINUTES_BEFORE,
+        "invalid_trigger_minutes",
+    ),
 }
 
 
@@ -100,7 +118,11 @@ async def async_validate_trigger_config(hass: HomeAssistant, config: ConfigType)
         return config
     field, default, low, high, error = number_field
     raw = config.get(field, default)
-    if (value := _number_in(raw, low, high)) is None:
+    value = _number_in(raw, low, high)
+    if value is not None and field == CONF_MINUTES_BEFORE:
+        # Departures are announced in whole minutes.
+        value = int(value) if value.is_integer() else None
+    if value is None:
         raise InvalidDeviceAutomationConfig(
             translation_domain=DOMAIN,
             translation_key=error,
@@ -134,6 +156,15 @@ async def async_get_trigger_capabilities(
     elif trigger_type == TYPE_TIME_TO_HOME:
         field, default, unit = CONF_MINUTES, DEFAULT_MINUTES, "min"
         low, high = MIN_MINUTES, MAX_MINUTES
+    elif trigger_type == TYPE_DEPARTURE_EXPECTED:
+        field, default, unit = CONF_MINUTES_BEFORE, DEFAULT_MINUTES_BEFORE, "min"
+        low, high = MIN_MINUTES_BEFORE, MAX_MINUTES_BEFORE
+        selector = NumberSelector(
+            NumberSelectorConfig(
+                mode=NumberSelectorMode.BOX, min=low, max=high, step=1, unit_of_measurement=unit
+            )
+        )
+        return {"extra_fields": vol.Schema({vol.Required(field, default=default): selector})}
     else:
         return {}
     selector = NumberSelector(
@@ -164,6 +195,11 @@ async def async_attach_trigger(
         event_data["threshold_km"] = km
         # Each distance a trigger asks for gets its own crossing state.
         unsubs.append(hub.add_threshold(device_id, km))
+    elif trigger_type == TYPE_DEPARTURE_EXPECTED:
+        minutes = int(config[CONF_MINUTES_BEFORE])
+        event_data[CONF_MINUTES_BEFORE] = minutes
+        # The engine announces only the minutes something asks for.
+        unsubs.append(async_request_minutes(hass, device_id, minutes))
     event_config = event_trigger.TRIGGER_SCHEMA(
         {
             event_trigger.CONF_PLATFORM: "event",

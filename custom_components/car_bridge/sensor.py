@@ -27,6 +27,7 @@ from homeassistant.helpers.typing import StateType
 from .approach.engine import Direction
 from .coordinator import CarSnapshot
 from .data import CarBridgeConfigEntry
+from .departure_sensor import VALUES as DEPARTURE_VALUES, NextDepartureSensor
 from .entity import CarBridgeEntity, provided
 from .vehicle.model import ChargeState, Value
 
@@ -183,6 +184,10 @@ async def async_setup_entry(
         for description in SENSORS
         if provided(capabilities, description.values)
     )
+    if (departures := entry.runtime_data.departures) is not None and provided(
+        capabilities, DEPARTURE_VALUES
+    ):
+        async_add_entities([NextDepartureSensor(coordinator, departures)])
 
 
 class CarBridgeSensor(CarBridgeEntity, SensorEntity):

@@ -25,7 +25,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.target import TargetSelection, async_extract_referenced_entity_ids
 
-from .const import ATTR_ZONE, DOMAIN, SERVICE_SEND_DESTINATION
+from .const import ATTR_ZONE, DOMAIN, SERVICE_SEND_DESTINATION, SERVICE_SKIP_NEXT_DEPARTURE
 from .coordinator import CarBridgeCoordinator, zone_home
 from .data import CarBridgeConfigEntry
 from .vehicle import trust
@@ -154,6 +154,31 @@ async def _async_send_destination(call: ServiceCall) -> None:
         )
 
 
+SKIP_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
+        vol.Optional(ATTR_ENTITY_ID): vol.All(cv.ensure_list, [cv.string]),
+        vol.Optional(ATTR_AREA_ID): vol.All(cv.ensure_list, [cv.string]),
+        vol.Optional(ATTR_FLOOR_ID): vol.All(cv.ensure_list, [cv.string]),
+        vol.Optional(ATTR_LABEL_ID): vol.All(cv.ensure_list, [cv.string]),
+    },
+    extra=vol.ALLOW_EXTRA,
+)
+
+
+async def _async_skip_next_departure(call: ServiceCall) -> None:
+    coordinators = _coordinators(call.hass, call)
+    watches = []
+    # Check every target first, so a vehicle with nothing to skip changes nothing at all.
+    for coordinator in coordinators:
+        watch = coordinator.config_entry.runtime_data.departures
+        if watch is None or watch.result is None:
+            raise _error("no_departure_expected", vehicle=coordinator.config_entry.title)
+        watches.append(watch)
+    for watch in watches:
+        watch.skip_next()
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions."""
@@ -162,4 +187,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_SEND_DESTINATION,
         _async_send_destination,
         schema=SEND_DESTINATION_SCHEMA,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SKIP_NEXT_DEPARTURE,
+        _async_skip_next_departure,
+        schema=SKIP_SCHEMA,
     )
