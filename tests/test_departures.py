@@ -23,10 +23,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.car_bridge.approach.geo import offset_point
-from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE
-from custom_components.car_bridge.departure_watch import (
+from custom_components.car_bridge.const import (
     CONF_DEPARTURE_LEARNING,
     CONF_DEPARTURE_WORKDAY,
+    DOMAIN,
+    EVENT_CAR_BRIDGE,
 )
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError

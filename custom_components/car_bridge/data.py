@@ -9,7 +9,9 @@ from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
     from .coordinator import CarBridgeCoordinator
-    from .departure_watch import DepartureWatch
+    from .departure_watch import DepartureHolidays
+    from .engines import VehicleEngines
+    from .zone import HomeZone
 
 
 @dataclass(kw_only=True)
@@ -17,8 +19,9 @@ class CarBridgeData:
     """What a loaded entry holds."""
 
     coordinator: CarBridgeCoordinator
-    #: The learned departures (None only for entries set up before it existed in a test).
-    departures: DepartureWatch | None = None
+    engines: VehicleEngines
+    home_zone: HomeZone
+    holidays: DepartureHolidays
 
 
 type CarBridgeConfigEntry = ConfigEntry[CarBridgeData]

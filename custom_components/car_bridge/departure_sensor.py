@@ -13,7 +13,6 @@ from homeassistant.components.sensor import (
 )
 
 from .coordinator import CarBridgeCoordinator
-from .departure_watch import DepartureWatch
 from .entity import CarBridgeEntity
 from .vehicle.model import Value
 
@@ -29,15 +28,9 @@ VALUES = (Value.POSITION,)
 class NextDepartureSensor(CarBridgeEntity, SensorEntity):
     """Unknown while the model abstains; attributes say how sure it is and what trip follows."""
 
-    def __init__(self, coordinator: CarBridgeCoordinator, watch: DepartureWatch) -> None:
-        """Attach the sensor to the vehicle and its learned departures."""
+    def __init__(self, coordinator: CarBridgeCoordinator) -> None:
+        """Attach the sensor to the vehicle."""
         super().__init__(coordinator, DESCRIPTION, VALUES)
-        self._watch = watch
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the next departure as well as the vehicle."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._watch.async_add_listener(self._handle_coordinator_update))
 
     def shown(self) -> Hashable:
         """Return the time and its attributes."""
@@ -46,13 +39,13 @@ class NextDepartureSensor(CarBridgeEntity, SensorEntity):
     @property
     def native_value(self) -> datetime | None:
         """Return when the car is expected to leave."""
-        result = self._watch.result
+        result = self.snapshot.departures
         return None if result is None else result.at
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """Return how sure it is, how many departures it rests on, and the usual trip."""
-        result = self._watch.result
+        result = self.snapshot.departures
         if result is None:
             return {"confidence": None, "departures": None, "usual_trip": None}
         return {

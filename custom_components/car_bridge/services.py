@@ -26,10 +26,11 @@ from homeassistant.helpers import (
 from homeassistant.helpers.target import TargetSelection, async_extract_referenced_entity_ids
 
 from .const import ATTR_ZONE, DOMAIN, SERVICE_SEND_DESTINATION, SERVICE_SKIP_NEXT_DEPARTURE
-from .coordinator import CarBridgeCoordinator, zone_home
+from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
 from .vehicle import trust
 from .vehicle.model import Command
+from .zone import zone_home
 
 # Values are checked in the handler, so that every mistake (a boolean, a list
 # or a dict for a number too) gets a translated ServiceValidationError rather
@@ -156,11 +157,8 @@ async def _async_send_destination(call: ServiceCall) -> None:
 
 SKIP_SCHEMA = vol.Schema(
     {
-        vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
-        vol.Optional(ATTR_ENTITY_ID): vol.All(cv.ensure_list, [cv.string]),
-        vol.Optional(ATTR_AREA_ID): vol.All(cv.ensure_list, [cv.string]),
-        vol.Optional(ATTR_FLOOR_ID): vol.All(cv.ensure_list, [cv.string]),
-        vol.Optional(ATTR_LABEL_ID): vol.All(cv.ensure_list, [cv.string]),
+        vol.Optional(key): vol.All(cv.ensure_list, [cv.string])
+        for key in (ATTR_DEVICE_ID, ATTR_ENTITY_ID, ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID)
     },
     extra=vol.ALLOW_EXTRA,
 )
@@ -168,15 +166,13 @@ SKIP_SCHEMA = vol.Schema(
 
 async def _async_skip_next_departure(call: ServiceCall) -> None:
     coordinators = _coordinators(call.hass, call)
-    watches = []
     # Check every target first, so a vehicle with nothing to skip changes nothing at all.
     for coordinator in coordinators:
-        watch = coordinator.config_entry.runtime_data.departures
-        if watch is None or watch.result is None:
+        if coordinator.data.departures is None:
             raise _error("no_departure_expected", vehicle=coordinator.config_entry.title)
-        watches.append(watch)
-    for watch in watches:
-        watch.skip_next()
+    for coordinator in coordinators:
+        coordinator.config_entry.runtime_data.engines.departures.skip_next()
+        coordinator.async_engines_changed()
 
 
 @callback

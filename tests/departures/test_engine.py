@@ -201,3 +201,14 @@ def test_a_corrupt_model_relearns() -> None:
     saved["departures"] = {"a": 1}
     engine = DepartureEngine(TZ)
     assert engine.restore(saved) == ["departures.first_day", "departures.departures"]
+
+
+def test_a_state_with_an_old_time_does_not_turn_the_clock_back() -> None:
+    engine = commuting_engine()
+    monday = MONDAY + timedelta(weeks=4)
+    engine.tick(local(monday, 60))
+    expected_before = engine.result
+    # A push source marked disconnected re-sends its last state, stamped on Friday.
+    friday = monday - timedelta(days=3)
+    engine.update(state(local(friday, 1000), 0.0), local(friday, 1000))
+    assert engine.result == expected_before

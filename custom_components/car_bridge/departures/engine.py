@@ -87,7 +87,9 @@ class DepartureEngine:
             elif not self.at_home and centre <= home.radius:
                 self.at_home = True
                 self._back(when, state.odometer)
-        return self.tick(now)
+        # A state may carry an old time (a push source marked disconnected):
+        # time never runs backwards for the predictions.
+        return self.tick(now if self._now is None else max(now, self._now))
 
     def tick(self, now: datetime) -> Sequence[Conclusion]:
         """Refresh the next departure; announce what is now N minutes away."""
