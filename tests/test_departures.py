@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
+import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,7 @@ from custom_components.car_bridge.const import (
     DOMAIN,
     EVENT_CAR_BRIDGE,
 )
+from custom_components.car_bridge.diagnostics import async_get_config_entry_diagnostics
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
@@ -230,3 +232,27 @@ async def test_learning_off_predicts_nothing(
     await hass.async_block_till_done()
     await jump(hass, freezer, local(FIRST + timedelta(weeks=4), 5))
     assert hass.states.get(SENSOR).state == "unknown"
+
+
+async def test_diagnostics_show_the_learned_times_only(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    post: Post,
+    entry: MockConfigEntry,
+) -> None:
+    await weeks_of_commutes(post, 4)
+    await jump(hass, freezer, local(FIRST + timedelta(weeks=4), 5))
+    # The platform's own entry point: four weeks on, the test client's token has expired.
+    result = await async_get_config_entry_diagnostics(hass, entry)
+    pattern = result["departures"]
+    assert pattern["learning"] is True
+    assert pattern["departures_learned"] == 20
+    assert [e["weekday"] for e in pattern["expected"]] == [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+    ]
+    assert all(e["time"].startswith("07:") for e in pattern["expected"])
+    assert str(HOME_LAT)[:5] not in json.dumps(pattern)
