@@ -24,6 +24,7 @@ from .const import (
 )
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
+from .departure_history import async_start_learning
 from .departure_watch import DepartureHolidays
 from .engines import VehicleEngines
 from .options import changed_options, entry_config, home_zone_entity
@@ -114,6 +115,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     coordinator.async_start(device.id)
     holidays = DepartureHolidays(hass, engines.departures, coordinator, config)
     holidays.async_start()
+    async_start_learning(hass, engines.departures, coordinator)
     entry.runtime_data = CarBridgeData(
         coordinator=coordinator, engines=engines, home_zone=home_zone, holidays=holidays
     )
