@@ -306,7 +306,7 @@ async def test_a_senders_token_in_the_query_stays_out_of_every_log_line_that_sho
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """aiohttp's access log and core's WebSocket log show the query: ABRP's token was in it."""
-    token, api_key = "0f1e2d3c-secret-token", "fake-ovms-api-key-1234"  # noqa: S105 - fake
+    token, api_key = "0f1e2d3c-secret-token", "fake-ovms-api-key-1234"
     caplog.set_level(logging.DEBUG)
     await _setup(hass)
     ws = await hass_ws_client(hass)

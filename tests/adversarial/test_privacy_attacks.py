@@ -82,17 +82,12 @@ class Watch:
         self.note_ids()
         problems: list[str] = []
         for record in self.caplog.records:
-            try:
-                message = record.getMessage()
-            except Exception:  # noqa: BLE001 - a record that cannot format is not ours
-                continue
-            if record.exc_text:
-                message += record.exc_text
-            for secret in self.secrets:
-                if secret in message:
-                    problems.append(
-                        f"{record.levelname} {record.name} holds a secret: {message[:200]}"
-                    )
+            message = record.getMessage() + (record.exc_text or "")
+            problems.extend(
+                f"{record.levelname} {record.name} holds a secret: {message[:200]}"
+                for secret in self.secrets
+                if secret in message
+            )
             if record.levelno >= logging.INFO and (found := _precise_coordinates(message)):
                 problems.append(f"{record.levelname} {record.name} holds {found}: {message[:200]}")
         problems += log_problems(self.caplog.records)
@@ -132,7 +127,7 @@ async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: in
         await hass.async_block_till_done()
 
 
-async def test_webhook_paths_leak_nothing(
+async def test_webhook_paths_leak_nothing(  # noqa: PLR0917 - fixtures
     hass: HomeAssistant,
     watch: Watch,
     freezer: FrozenDateTimeFactory,
@@ -176,7 +171,7 @@ async def test_webhook_paths_leak_nothing(
         ("car bridge", {"json": CAR_BRIDGE_FULL}),
         ("junk", {"data": b"{nope"}),
         ("out of range", {"json": {"latitude": 91.123456, "longitude": 4.9012345}}),
-        ("token in a bad form", {"data": urlencode({"token": TOKEN, "soc": "nan"}), "headers": {"Content-Type": FORM}}),
+        ("token in a bad form", {"data": urlencode({"token": TOKEN, "soc": "nan"}), "headers": {"Content-Type": FORM}}),  # noqa: E501
         ("too large", {"data": b"x" * 70_000}),
         ("unknown id", {"json": {"battery_level": 5}}),
     ]  # fmt: skip
@@ -212,7 +207,7 @@ async def test_webhook_paths_leak_nothing(
     watch.check("options shown")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {**{k: v for k, v in result["data_schema"]({}).items()}, CONF_REGENERATE_WEBHOOK: True},
+        {**result["data_schema"]({}), CONF_REGENERATE_WEBHOOK: True},
     )
     await hass.async_block_till_done()
     watch.check("webhook regenerated")
