@@ -316,6 +316,21 @@ async def test_a_saved_approach_value_beyond_its_physical_range_is_discarded_alo
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+@pytest.mark.parametrize("part", ["state", "last"])
+@pytest.mark.usefixtures("home_zone")
+async def test_a_saved_negative_zero_coordinate_shows_as_zero(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, part: str
+) -> None:
+    """A hand-edited -0.0 longitude was shown on the tracker as -0.0."""
+    approach = _approach_save()
+    approach["state"] = {**approach["state"], "longitude": -0.0}
+    approach[part] = {**approach[part], "longitude": -0.0}
+    _write(hass, mock_config_entry, _envelope({**SOUND, "approach": approach}))
+    await _setup(hass, mock_config_entry)
+    longitude = hass.states.get("device_tracker.su7").attributes["longitude"]
+    assert math.copysign(1.0, longitude) > 0
+
+
 @pytest.mark.parametrize(
     ("data", "said"),
     [

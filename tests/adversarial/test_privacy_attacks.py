@@ -50,7 +50,7 @@ from .conftest import Tally, log_problems
 pytestmark = pytest.mark.usefixtures("home_zone")
 
 WEBHOOK_ID = "5ec2e75ec2e75ec2e75ec2e75ec2e75e"
-NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}\.\d{3,}")
+NUMBER = re.compile(r"(?<![\w.:])-?\d{1,3}\.\d{3,}")  # not a time's seconds (08:00:03.99)
 
 
 def _precise_coordinates(text: str) -> list[str]:

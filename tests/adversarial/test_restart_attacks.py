@@ -29,7 +29,7 @@ __all__ = ["kind"]  # the fixture, shared with test_power_cut
 
 pytestmark = pytest.mark.usefixtures("home_zone")
 
-CUTS_PER_EVENT = 4
+CUTS_PER_EVENT = 2
 
 
 async def _ask_for_time_to_home(hass: HomeAssistant, kind: Kind) -> None:
@@ -60,7 +60,7 @@ async def _ask_for_time_to_home(hass: HomeAssistant, kind: Kind) -> None:
     await hass.async_block_till_done()
 
 
-async def test_random_power_cuts_after_every_event_type(
+async def test_random_power_cuts_after_every_event_type(  # noqa: PLR0917 - fixtures
     hass: HomeAssistant,
     kind: Kind,
     hass_storage: dict[str, Any],

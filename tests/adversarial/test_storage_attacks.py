@@ -177,7 +177,7 @@ async def test_simulator_every_saved_part(
         await hass.async_block_till_done()
     attacker = await attacker_for(init_integration)
     assert attacker.sound["approach"]["crossings"], attacker.sound
-    await attacker.every_part(junk_per_part=3)
+    await attacker.every_part(junk_per_part=2)
     tally.assert_held()
 
 
@@ -201,7 +201,7 @@ async def test_webhook_every_saved_part(
     await hass.async_block_till_done()
     attacker = await attacker_for(entry)
     assert attacker.sound["vehicle"]["position"], attacker.sound
-    await attacker.every_part(junk_per_part=3)
+    await attacker.every_part(junk_per_part=2)
     tally.assert_held()
 
 
@@ -219,5 +219,5 @@ async def test_mirror_every_saved_part(
             entry = (await _add(hass, tracker=TRACKER))["result"]
         await hass.async_block_till_done()
     attacker = await attacker_for(entry)
-    await attacker.every_part(junk_per_part=4)
+    await attacker.every_part(junk_per_part=3)
     tally.assert_held()

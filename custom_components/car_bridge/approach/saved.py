@@ -285,7 +285,7 @@ def _finite(value: Any, low: float = -math.inf, high: float = math.inf) -> float
         raise ValueError("out of range: a huge integer") from None
     if not (math.isfinite(number) and low <= number <= high):
         raise ValueError(f"out of range: {value!r:.40}")
-    return number
+    return number + 0.0  # -0.0 is 0: a tracker never shows longitude -0.0
 
 
 def _accuracy(value: Any) -> float:
