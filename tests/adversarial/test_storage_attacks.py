@@ -138,7 +138,10 @@ class Attacker:
             for _ in range(junk_per_part):
                 junk = JUNK[n % len(JUNK)]
                 n += 1
-                await self.start_from(f"{path} = {junk!r:.30}", _mutated(self.sound, path, junk))
+                # What it then wrote is checked after every third attack (a start costs).
+                await self.start_from(
+                    f"{path} = {junk!r:.30}", _mutated(self.sound, path, junk), again=n % 3 == 0
+                )
         await self.start_from("an extra key", {**self.sound, "extra": {"nested": [math.nan]}})
         await self.start_from("an empty object", {})
 

@@ -246,7 +246,7 @@ async def test_abrp_tlm_every_field_every_junk(
 ) -> None:
     n = 0
     for i, name in enumerate(ABRP_FIELDS):
-        for junk in JSON_JUNK[i % 3 :: 3]:
+        for junk in JSON_JUNK[i % 4 :: 4]:
             tlm = f'{{"utc": {UTC_NOW}, "soc": 50, "lat": 52.38, "lon": 4.9, "{name}": {junk}}}'
             n += 1
             await _attack(
@@ -259,7 +259,7 @@ async def test_abrp_tlm_every_field_every_junk(
                 body=f'{{"tlm": {tlm}}}',
                 content_type="application/json",
             )
-        for junk in TEXT_JUNK[i % 3 :: 3]:
+        for junk in TEXT_JUNK[i % 5 :: 5]:
             n += 1
             tlm = json.dumps({"utc": UTC_NOW, "soc": 50, name: junk})
             await _attack(
@@ -297,7 +297,7 @@ async def test_osmand_every_parameter_every_junk(
 ) -> None:
     n = 0
     for i, name in enumerate(OSMAND_FIELDS):
-        for junk in TEXT_JUNK[i % 2 :: 2]:
+        for junk in TEXT_JUNK[i % 3 :: 3]:
             params = {"id": "car", "lat": "52.38", "lon": "4.9", name: junk}
             n += 1
             await _attack(
