@@ -80,6 +80,9 @@ __all__ = [
 
 #: Without significant movement for this long a vehicle counts as stationary.
 STATIONARY_AFTER_S = 180.0
+#: A car that parked after driving still gets the crossings its estimate
+#: shows for this long (s); later the estimate only re-arms them.
+ARRIVAL_CROSSINGS_S = 600.0
 #: The distance shown when not home is at least this (m), so 0 means home.
 MIN_AWAY_DISTANCE_M = 10.0
 
@@ -114,6 +117,8 @@ class ApproachEngine:
         self._minutes.clear()
         self._eta.reset()
         self._still: Still | None = None
+        #: Whether the car is under way (it moved since it last stood still).
+        self._moving = False
 
     # -- configuration -----------------------------------------------------
 
@@ -214,6 +219,8 @@ class ApproachEngine:
             if (shift := self._gate.clock_set_back(now)) is not None:
                 self._shift_times(shift)
             sample = None  # out of order (or delivered twice)
+        if sample is not None and self._gate.seen_before(sample, self._last):
+            sample = None  # an old position delivered again
         # Unusable or too inaccurate: ignored.
         if sample is not None and sample.accuracy <= self.config.max_accuracy_m:
             if self._state is None or self._last is None:
@@ -228,8 +235,9 @@ class ApproachEngine:
         """Move every stored time by ``delta`` (the clock was set back)."""
         if self._last_move is not None:
             self._last_move += delta
-        if self._still is not None:
-            self._still = replace(self._still, since=self._still.since + delta)
+        if (still := self._still) is not None:
+            last = None if still.last is None else still.last + delta
+            self._still = replace(still, since=still.since + delta, last=last)
         if self._last is not None:
             self._last = replace(self._last, time=self._last.time + delta)
 
@@ -250,9 +258,11 @@ class ApproachEngine:
             at_home=at_home,
         )
         self._last = sample
+        self._gate.remember(sample)
         self._last_move = sample.time
         self._anchor = (sample.latitude, sample.longitude, self._state.distance_m)
         self._still = None
+        self._moving = False
         self._eta.reset()
         self._thresholds.clear()
         self._thresholds.sync(self._state.distance_m)
@@ -266,34 +276,37 @@ class ApproachEngine:
         now = sample.time
         elapsed = (now - last.time).total_seconds()
         self._last = sample
-        self._still, still = follow(self._still, sample)
-        # A move counts from the anchor, or, for a car standing still, from the
-        # mean of its fixes, so that no pair of outliers makes a movement.
+        was_parked = self._still is not None and self._still.settled
+        self._still, departed = follow(self._still, sample, moving=self._moving)
+        still = self._still if self._still is not None and self._still.settled else None
+        reported_moving = sample.speed is not None and sample.speed > STOPPED_KMH
         anchor = self._anchor or (prev.latitude, prev.longitude, prev.distance_m)
-        ref_lat, ref_lon = anchor[0], anchor[1]
-        if self._still is not None and self._still.settled:
-            ref_lat, ref_lon = self._still.latitude, self._still.longitude
-        north, east = local_offset_m(ref_lat, ref_lon, sample.latitude, sample.longitude)
-        significant = math.hypot(north, east) > max(self.config.hysteresis_m, sample.accuracy)
-        under_way = (
-            significant
-            or (sample.speed is not None and sample.speed > STOPPED_KMH)
-            or prev.direction in (Direction.TOWARDS, Direction.AWAY_FROM)
-        )
+        if still is not None or (was_parked and not departed):
+            # Parked: the estimate decides and nothing moves the car but a departure.
+            significant = False
+            self._moving = False
+        else:
+            north, east = local_offset_m(anchor[0], anchor[1], sample.latitude, sample.longitude)
+            significant = departed or math.hypot(north, east) > max(
+                self.config.hysteresis_m, sample.accuracy
+            )
+            if significant or reported_moving or departed:
+                self._moving = True
+        under_way = self._moving
+        parked = None if still is None else (self._centre_m(still.latitude, still.longitude), still)
         at_home = self._home_exists and home_decision(
             prev.at_home,
             self._centre_m(sample.latitude, sample.longitude),
             sample.accuracy,
-            None if still is None else (self._centre_m(still.latitude, still.longitude), still),
+            parked,
             radius=self._home.radius,
             hysteresis_m=self.config.hysteresis_m,
             under_way=under_way,
         )
         events: list[ApproachEvent] = []
         if at_home != prev.at_home:
-            under_way = True
             events.append(self._home_event(sample, at_home))
-        events += self._crossing_events(sample, at_home, under_way=under_way)
+        events += self._crossing_events(sample, at_home, parked, under_way=under_way)
         # Where a car stops is worth showing exactly, not up to a hysteresis back.
         just_stopped = (
             sample.speed is not None
@@ -305,16 +318,19 @@ class ApproachEngine:
         if significant or events or just_stopped:
             # Restored arms are history once the car moved.
             self._thresholds.saved, self._minutes.saved = {}, {}
-            shown = self._shown_distance(sample.latitude, sample.longitude, at_home)
+            lat, lon, acc = sample.latitude, sample.longitude, sample.accuracy
+            if still is not None and not significant:
+                lat, lon, acc = still.latitude, still.longitude, still.effective_accuracy
+            shown = self._shown_distance(lat, lon, at_home)
             self._last_move = now
             if significant or at_home != prev.at_home:
                 # Direction is judged between significant moves only: crossing
                 # events (however dense the thresholds) do not move its anchor.
-                self._anchor = (sample.latitude, sample.longitude, shown)
+                self._anchor = (lat, lon, shown)
             state = ApproachState(
-                latitude=sample.latitude,
-                longitude=sample.longitude,
-                accuracy=sample.accuracy,
+                latitude=lat,
+                longitude=lon,
+                accuracy=acc,
                 distance_m=shown,
                 direction=direction_of(
                     prev,
@@ -337,7 +353,7 @@ class ApproachEngine:
             time_scale=self.config.time_scale,
         )
         self._maybe_stationary(now)
-        moving = significant or (sample.speed is not None and sample.speed > STOPPED_KMH)
+        moving = significant or (reported_moving and still is None)
         events += self._minutes.update(self._state, moving=moving)
         events.sort(key=event_order)
         return events
@@ -349,10 +365,22 @@ class ApproachEngine:
         return ApproachEvent(type=EventType.LEFT_HOME, distance_km=round(edge / 1000, 3))
 
     def _crossing_events(
-        self, sample: Sample, at_home: bool, *, under_way: bool
+        self,
+        sample: Sample,
+        at_home: bool,
+        parked: tuple[float, Still] | None,
+        *,
+        under_way: bool,
     ) -> list[ApproachEvent]:
         if at_home:
             distance, accuracy = 0.0, 0.0
+        elif parked is not None:
+            # Parked: the estimate, with its margin; only an arrival's crossings
+            # are still due (a car stopped within its accuracy inside a ring).
+            centre, still = parked
+            distance = max(0.0, centre - self._home.radius)
+            accuracy = still.effective_accuracy
+            under_way = still.arrived_moving and still.span_s <= ARRIVAL_CROSSINGS_S
         else:
             edge = self._centre_m(sample.latitude, sample.longitude) - self._home.radius
             distance, accuracy = max(0.0, edge), sample.accuracy
@@ -379,12 +407,15 @@ class ApproachEngine:
             self._eta.reset()
             s = replace(s, direction=Direction.STATIONARY, time_to_home_min=None)
             if (last := self._last) is not None:  # show where it stopped
+                lat, lon, acc = last.latitude, last.longitude, last.accuracy
+                if (still := self._still) is not None and still.settled:
+                    lat, lon, acc = still.latitude, still.longitude, still.effective_accuracy
                 s = replace(
                     s,
-                    latitude=last.latitude,
-                    longitude=last.longitude,
-                    accuracy=last.accuracy,
-                    distance_m=self._shown_distance(last.latitude, last.longitude, s.at_home),
+                    latitude=lat,
+                    longitude=lon,
+                    accuracy=acc,
+                    distance_m=self._shown_distance(lat, lon, s.at_home),
                 )
             self._state = s
             self._anchor = (s.latitude, s.longitude, s.distance_m)
