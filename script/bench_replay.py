@@ -108,8 +108,8 @@ def run_engine(observed: Observed) -> tuple[list[Event], list[tuple[float, Any]]
     states: list[tuple[float, Any]] = []
     for now, fix, truth in observed:
         t = (now - T0).total_seconds()
-        for ev in engine.update(fix, now):
-            events.append((t, ev.type.value, ev.threshold_km, max(0.0, truth - HOME.radius)))
+        edge = max(0.0, truth - HOME.radius)
+        events += [(t, ev.type.value, ev.threshold_km, edge) for ev in engine.update(fix, now)]
         states.append((t, engine.state))
     return events, states
 
