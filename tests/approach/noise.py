@@ -112,10 +112,16 @@ def observe(path: Path, errors: Errors, *, seed: int, home: Home = HOME) -> Obse
         truth = math.hypot(north, east)
         out.append((T0 + timedelta(seconds=t), fix, truth))
         if errors.sampling == "phone" and rng.random() < 0.05:
-            redeliver.append((t + rng.uniform(20, 200), fix, truth))
-    if redeliver:  # a late re-delivery keeps its own (old) time: the source says so
-        out += [(T0 + timedelta(seconds=t), f, d) for t, f, d in redeliver]
-        out.sort(key=lambda row: row[0])
+            redeliver.append((t, t + rng.uniform(20, 200), fix, truth))
+    if redeliver:
+        # A late re-delivery: half say their own (old) time, half are stamped
+        # with the time they arrive (the same position, a new time).
+        late = [
+            (arrive, (T0 + timedelta(seconds=own if i % 2 else arrive), f, d))
+            for i, (own, arrive, f, d) in enumerate(redeliver)
+        ]
+        on_time = [((row[0] - T0).total_seconds(), row) for row in out]
+        out = [row for _, row in sorted([*on_time, *late], key=lambda pair: pair[0])]
     return out
 
 

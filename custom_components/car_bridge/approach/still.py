@@ -41,7 +41,7 @@ SIGMAS = 2.5
 #: A fix farther than this many standard deviations (at least OUTSIDE_MIN_M)
 #: is outside the place; inside it, farther than DOWNWEIGHT_SIGMAS counts less.
 OUTSIDE_SIGMAS = 3.0
-OUTSIDE_MIN_M = 50.0
+OUTSIDE_MIN_M = 80.0
 DOWNWEIGHT_SIGMAS = 2.0
 #: Outside fixes needed in a row, each farther by at least DEPART_STEP_M, to
 #: call it a departure without a reported speed; the last must be at least
@@ -50,11 +50,15 @@ DOWNWEIGHT_SIGMAS = 2.0
 DEPART_FIXES = 4
 DEPART_STEP_M = 2.0
 DEPART_GAIN = 0.3
+#: No step of those may make more than this share of their sum.
+DEPART_MAX_STEP_SHARE = 0.6
 #: Two outside fixes, the second farther and beyond this (m), are a departure:
 #: no multipath burst reaches so far.
 FAR_M = 250.0
-#: Outside for this long (s) without coming back: the car moved.
-OUTSIDE_FOR_S = 90.0
+#: Outside for this long (s) without coming back, in one place: the car moved.
+OUTSIDE_FOR_S = 180.0
+#: Two fixes beyond FAR_M agree on a direction within this (degrees).
+FAR_BEARING_DEG = 45.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,22 +156,39 @@ def start(sample: Sample, *, moving: bool) -> Still:
     )
 
 
+def _bearing_gap(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    gap = abs(math.degrees(math.atan2(a[2], a[1]) - math.atan2(b[2], b[1]))) % 360
+    return min(gap, 360 - gap)
+
+
 def _departed(still: Still, outside: tuple[tuple[float, float, float], ...]) -> bool:
     """Return whether the fixes outside the place say the car left it."""
     dists = [math.hypot(n, e) for _, n, e in outside]
-    if len(dists) >= 2 and dists[-1] > max(FAR_M, dists[-2] + DEPART_STEP_M):
+    if (
+        len(dists) >= 2
+        and dists[-2] >= 2 * still.radius
+        and dists[-1] > max(FAR_M, dists[-2] + DEPART_STEP_M)
+        and _bearing_gap(outside[-2], outside[-1]) <= FAR_BEARING_DEG
+    ):
         return True
-    if len(dists) >= DEPART_FIXES:
-        recent = dists[-DEPART_FIXES:]
-        n0, e0 = outside[-DEPART_FIXES][1:]
-        n1, e1 = outside[-1][1:]
-        if (
-            all(b >= a + DEPART_STEP_M for a, b in itertools.pairwise(recent))
-            and recent[-1] >= 2 * still.radius
-            and math.hypot(n1 - n0, e1 - e0) >= DEPART_GAIN * recent[-1]
-        ):
-            return True
-    return len(dists) >= DEPART_FIXES and outside[-1][0] - outside[0][0] >= OUTSIDE_FOR_S
+    if len(dists) < DEPART_FIXES:
+        return False
+    recent = dists[-DEPART_FIXES:]
+    n0, e0 = outside[-DEPART_FIXES][1:]
+    n1, e1 = outside[-1][1:]
+    steps = [b - a for a, b in itertools.pairwise(recent)]
+    if (
+        min(steps) >= DEPART_STEP_M
+        # A car gathers speed; a burst jumps off in one step.
+        and max(steps) <= DEPART_MAX_STEP_SHARE * sum(steps)
+        and recent[-1] >= 2 * still.radius
+        and math.hypot(n1 - n0, e1 - e0) >= DEPART_GAIN * recent[-1]
+    ):
+        return True
+    # Long outside, all in one other place (not scattered drift): it moved there.
+    return outside[-1][0] - outside[0][0] >= OUTSIDE_FOR_S and all(
+        math.hypot(n - n1, e - e1) <= still.radius for _, n, e in outside[-DEPART_FIXES:]
+    )
 
 
 def follow(still: Still | None, sample: Sample, *, moving: bool) -> tuple[Still | None, bool]:
