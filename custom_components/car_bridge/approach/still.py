@@ -19,11 +19,11 @@ reported accuracy. So the estimate
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 import itertools
 import math
 
-from .geo import local_offset_m
+from .geo import local_offset_m, offset_point
 from .model import STOPPED_KMH, Sample
 
 #: Without a reported speed, this long in one place counts as stopped (s).
@@ -44,12 +44,16 @@ OUTSIDE_SIGMAS = 3.0
 OUTSIDE_MIN_M = 80.0
 DOWNWEIGHT_SIGMAS = 2.0
 #: Outside fixes needed in a row, each farther by at least DEPART_STEP_M, to
-#: call it a departure without a reported speed; the last must be at least
-#: twice the place's radius off, and the first-to-last gain at least
-#: DEPART_GAIN of that (a multipath burst jumps off and hovers; a car drives).
+#: call it a departure without a reported speed; the last must be
+#: ``depart_m`` off, and the first-to-last gain at least DEPART_GAIN_M (a
+#: multipath burst jumps off and hovers; a car drives).
 DEPART_FIXES = 4
 DEPART_STEP_M = 2.0
-DEPART_GAIN = 0.3
+DEPART_GAIN_M = 25.0
+#: Each of those steps points this close (degrees) to the way out.
+DEPART_BEARING_DEG = 60.0
+#: ... at least this far (m) whatever the spread.
+DEPART_MIN_M = 60.0
 #: No step of those may make more than this share of their sum.
 DEPART_MAX_STEP_SHARE = 0.6
 #: Two outside fixes, the second farther and beyond this (m), are a departure:
@@ -57,6 +61,10 @@ DEPART_MAX_STEP_SHARE = 0.6
 FAR_M = 250.0
 #: Outside for this long (s) without coming back, in one place: the car moved.
 OUTSIDE_FOR_S = 180.0
+#: The farthest a multipath burst throws fixes (m).
+MULTIPATH_REACH_M = 150.0
+#: Outside fixes remembered.
+MAX_OUTSIDE = 64
 #: Two fixes beyond FAR_M agree on a direction within this (degrees).
 FAR_BEARING_DEG = 45.0
 
@@ -104,10 +112,19 @@ class Still:
         return max(self.accuracy / 1.5, math.sqrt(self.scatter / 2), DRIFT_FLOOR_M)
 
     @property
+    def spread(self) -> float:
+        """Return how far (m, per axis) fixes scatter about the place."""
+        return max(self.accuracy / 1.5, min(math.sqrt(self.scatter / 2), 60.0), DRIFT_FLOOR_M)
+
+    @property
     def radius(self) -> float:
         """Return how far (m) a fix may be and still show the car in this place."""
-        spread = max(self.accuracy / 1.5, min(math.sqrt(self.scatter / 2), 60.0), DRIFT_FLOOR_M)
-        return max(OUTSIDE_SIGMAS * spread, OUTSIDE_MIN_M)
+        return max(OUTSIDE_SIGMAS * self.spread, OUTSIDE_MIN_M)
+
+    @property
+    def depart_m(self) -> float:
+        """Return how far (m) steadily receding fixes must get to be a departure."""
+        return max(2 * OUTSIDE_SIGMAS * self.spread, DEPART_MIN_M)
 
     @property
     def effective_accuracy(self) -> float:
@@ -174,20 +191,62 @@ def _departed(still: Still, outside: tuple[tuple[float, float, float], ...]) -> 
     if len(dists) < DEPART_FIXES:
         return False
     recent = dists[-DEPART_FIXES:]
-    n0, e0 = outside[-DEPART_FIXES][1:]
-    n1, e1 = outside[-1][1:]
+    points = outside[-DEPART_FIXES:]
+    _, n1, e1 = points[-1]
     steps = [b - a for a, b in itertools.pairwise(recent)]
-    if (
-        min(steps) >= DEPART_STEP_M
-        # A car gathers speed; a burst jumps off in one step.
+    # A car drives away: each step goes outwards, in about the direction of
+    # its place, and steadily; drift wanders and a burst jumps off at once.
+    outwards = all(
+        _bearing_gap((0.0, b[1] - a[1], b[2] - a[2]), points[-1]) <= DEPART_BEARING_DEG
+        for a, b in itertools.pairwise(points)
+    )
+    return (
+        outwards
+        and min(steps) >= DEPART_STEP_M
         and max(steps) <= DEPART_MAX_STEP_SHARE * sum(steps)
-        and recent[-1] >= 2 * still.radius
-        and math.hypot(n1 - n0, e1 - e0) >= DEPART_GAIN * recent[-1]
-    ):
-        return True
-    # Long outside, all in one other place (not scattered drift): it moved there.
-    return outside[-1][0] - outside[0][0] >= OUTSIDE_FOR_S and all(
-        math.hypot(n - n1, e - e1) <= still.radius for _, n, e in outside[-DEPART_FIXES:]
+        and recent[-1] >= still.depart_m
+        and math.hypot(n1 - points[0][1], e1 - points[0][2]) >= DEPART_GAIN_M
+    )
+
+
+def _new_place(still: Still, outside: tuple[tuple[float, float, float], ...]) -> int:
+    """Return how many of the last outside fixes show the car standing in another place.
+
+    They must lie together, away from this place: beyond the reach of a
+    multipath burst (and the drift on top) for DWELL_S, or anywhere outside for
+    OUTSIDE_FOR_S. 0 if they do not.
+    """
+    _, n1, e1 = outside[-1]
+    together = 0
+    for _, n, e in reversed(outside):
+        if math.hypot(n - n1, e - e1) > still.radius:
+            break
+        together += 1
+    if together < STILL_MIN_FIXES:
+        return 0
+    span = outside[-1][0] - outside[-together][0]
+    reach = max(2 * still.radius, MULTIPATH_REACH_M + OUTSIDE_SIGMAS * still.spread)
+    far = all(math.hypot(n, e) >= reach for _, n, e in outside[-together:])
+    return together if span >= (DWELL_S if far else OUTSIDE_FOR_S) else 0
+
+
+def _moved_to(
+    still: Still, cluster: tuple[tuple[float, float, float], ...], sample: Sample
+) -> Still:
+    """Return the estimate of the new place from the outside fixes standing there."""
+    north = sum(n for _, n, _ in cluster) / len(cluster)
+    east = sum(e for _, _, e in cluster) / len(cluster)
+    lat, lon = offset_point(still.latitude, still.longitude, north, east)
+    fresh = start(sample, moving=True)
+    return replace(
+        fresh,
+        count=len(cluster),
+        latitude=lat,
+        longitude=lon,
+        since=still.since + timedelta(seconds=cluster[0][0]),
+        weight=len(cluster) / max(sample.accuracy, 1.0) ** 2,
+        first_lat=lat,
+        first_lon=lon,
     )
 
 
@@ -215,8 +274,15 @@ def follow(still: Still | None, sample: Sample, *, moving: bool) -> tuple[Still 
         return still.add(sample, north, east), False
     if not settled:
         return start(sample, moving=True), False
+    return _outside(still, sample, north, east)
+
+
+def _outside(still: Still, sample: Sample, north: float, east: float) -> tuple[Still, bool]:
+    """Note a fix outside a settled place; return the estimate and whether the car left."""
     t = (sample.time - still.since).total_seconds()
-    outside = (*still.outside, (t, north, east))[-8:]
+    outside = (*still.outside, (t, north, east))[-MAX_OUTSIDE:]
     if _departed(still, outside):
         return start(sample, moving=True), True
+    if together := _new_place(still, outside):
+        return _moved_to(still, outside[-together:], sample), True
     return replace(still, outside=outside), False
