@@ -212,11 +212,11 @@ def cases(quick: bool) -> list[tuple[str, TruePath, float]]:
     outage = drive([(8000, 60)], start_m=8000, bearing=200)
     out_t = next(t for t, n, e, _ in outage if math.hypot(n, e) <= 5300)
     out: list[tuple[str, TruePath, float]] = [
-        ("city 8 km", city, city[-1][0] - 100),
-        ("open road 20 km", open_road, open_road[-1][0] - 100),
-        ("mixed 12 km", mixed, mixed[-1][0] - 100),
-        ("outage 90 s at 5 km", without(outage, out_t, out_t + 90), outage[-1][0] - 100),
-        ("depart from rest 1 km", depart(1050.0, 1600.0), math.inf),
+        ("city 8 km", city, city[-1][0] - 600),
+        ("open road 20 km", open_road, open_road[-1][0] - 600),
+        ("mixed 12 km", mixed, mixed[-1][0] - 600),
+        ("outage 90 s at 5 km", without(outage, out_t, out_t + 90), outage[-1][0] - 600),
+        ("depart from rest 1 km", depart(1050.0, 2500.0), math.inf),
         ("road along 5 km ring", tangential(5100.0), math.inf),
     ]
     for name, centre in (

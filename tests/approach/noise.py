@@ -142,7 +142,7 @@ def drive(
     bearing: float = 0.0,
     wiggle_m: float = 0.0,
     stops_every_s: float = 0.0,
-    park_s: float = 120.0,
+    park_s: float = 900.0,
     start_s: float = 0.0,
 ) -> Path:
     """A drive home along ``legs`` (metres, km/h), ending parked at the centre.
@@ -181,8 +181,10 @@ def drive(
     return path
 
 
-def depart(start_m: float, to_m: float, *, kmh: float = 40.0, rest_s: float = 300.0) -> Path:
-    """A car at rest ``start_m`` from the centre that drives straight out to ``to_m``."""
+def depart(
+    start_m: float, to_m: float, *, kmh: float = 40.0, rest_s: float = 300.0, park_s: float = 900.0
+) -> Path:
+    """A car at rest ``start_m`` from the centre that drives out to ``to_m`` and parks."""
     path: Path = [(float(t), start_m, 0.0, 0.0) for t in range(int(rest_s))]
     at, speed, t = start_m, 0.0, rest_s
     while at < to_m:
@@ -190,6 +192,7 @@ def depart(start_m: float, to_m: float, *, kmh: float = 40.0, rest_s: float = 30
         at += speed
         path.append((t, at, 0.0, speed))
         t += 1.0
+    path += [(t + s, at, 0.0, 0.0) for s in range(int(park_s))]
     return path
 
 

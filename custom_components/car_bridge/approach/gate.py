@@ -209,7 +209,15 @@ class Gate:
         """
         self.remember(sample)
         excess = excess_m(last, sample, self.time_scale, self.speed)
-        if excess <= 0 or (excess <= FREE_JUMP_M and reachable(last, sample, self.time_scale)):
+        # A poor fix far from the last is weak evidence on its own, however
+        # long since the last: a phone's glitch often says it is poor.
+        north, east = local_offset_m(
+            last.latitude, last.longitude, sample.latitude, sample.longitude
+        )
+        weak = sample.accuracy > CONFIRM_FULL_WEIGHT_M and math.hypot(north, east) > FREE_JUMP_M
+        if not weak and (
+            excess <= 0 or (excess <= FREE_JUMP_M and reachable(last, sample, self.time_scale))
+        ):
             if not same_place(last, sample) or self._since is None:
                 self._since = sample.time
             self.pending = []
