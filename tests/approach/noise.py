@@ -203,7 +203,7 @@ def tangential(ring_m: float, *, kmh: float = 50.0, angle_deg: float = 5.0) -> P
     along = speed * math.cos(math.radians(angle_deg))
     path: Path = []
     r, phi, t = ring_m + 300.0, 0.0, 0.0
-    while r > ring_m - 300.0:
+    while r > ring_m - 600.0:
         path.append((t, r * math.cos(phi), r * math.sin(phi), speed))
         r -= radial
         phi += along / r
