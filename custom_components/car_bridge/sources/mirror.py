@@ -44,7 +44,7 @@ from ..const import (
 from ..vehicle.charge_state import combine_charge_state, parse_charge_state
 from ..vehicle.model import Capabilities, Command, Position, Value, VehicleState
 from ..vehicle.source import VehicleSource
-from .mirror_read import SPEED_KMH_PER_UNIT, Reader
+from .mirror_read import SPEED_KMH_PER_UNIT, Reader, fix_time
 
 #: Climate modes to switch a mirrored climate on with, in order of preference.
 ON_MODES = (HVACMode.HEAT_COOL, HVACMode.AUTO, HVACMode.HEAT, HVACMode.COOL)
@@ -138,7 +138,8 @@ class MirrorSource(VehicleSource):
         self._speed_factor = SPEED_KMH_PER_UNIT.get(tracker.platform, 1.0) if tracker else 1.0
         self._unsubs: list[CALLBACK_TYPE] = []
         self._position: Position | None = None
-        #: The tracker's ``last_updated`` for ``_position``: the fix's own time.
+        #: The time of ``_position``: the tracker's own where it says, else its
+        #: ``last_updated``.
         self._fix_time: datetime | None = None
         self._state = self._read(dt_util.utcnow())
 
@@ -216,7 +217,7 @@ class MirrorSource(VehicleSource):
         tracker = self._get(c.tracker, unavailable, Value.POSITION, Value.SPEED)
         # A tracker without coordinates gives no fix: the last one stands.
         if tracker and (position := self._reader.position(tracker, self._speed_factor)):
-            self._position, self._fix_time = position, tracker.last_updated
+            self._position, self._fix_time = position, fix_time(tracker)
         values: dict[str, Any] = {}
         for entity_id, value, name in (
             (c.battery, Value.BATTERY_LEVEL, "battery_level"),

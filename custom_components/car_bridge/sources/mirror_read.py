@@ -11,6 +11,8 @@ of problem is logged once per entity (memory bounded); the value shows
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+import math
 from typing import Any, Final
 
 from homeassistant.const import (
@@ -22,6 +24,7 @@ from homeassistant.const import (
     UnitOfTemperature,
 )
 from homeassistant.core import State
+from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import DistanceConverter, TemperatureConverter
 
 from ..const import LOGGER
@@ -146,3 +149,41 @@ class Reader:
             heading=None if heading is None else heading % 360,
             speed=self.attribute(state, "speed", "speed", factor=speed_factor, sentinel=-1.0),
         )
+
+
+#: A tracker's own time of its fix, where its integration gives one (Traccar
+#: Server's ``fix_time``, GPSLogger's and OwnTracks' times, iCloud's
+#: ``last_seen``...). It beats ``last_updated``, the time Home Assistant got the
+#: state: a phone or cloud service that delivers an old position late is then
+#: seen to be late.
+FIX_TIME_ATTRIBUTES: Final = ("fix_time", "gps_time", "timestamp", "last_seen", "tst")
+#: A fix time this far ahead of Home Assistant's clock is not trusted (s).
+MAX_FIX_TIME_AHEAD_S: Final = 60.0
+
+
+def fix_time(state: State) -> datetime:
+    """Return the time of the fix a tracker's state holds: its own, else ``last_updated``."""
+    received = state.last_updated
+    for key in FIX_TIME_ATTRIBUTES:
+        if (raw := state.attributes.get(key)) is None:
+            continue
+        parsed: datetime | None = None
+        if isinstance(raw, datetime):
+            parsed = raw
+        elif isinstance(raw, str):
+            parsed = dt_util.parse_datetime(raw)
+        elif (
+            isinstance(raw, int | float)
+            and not isinstance(raw, bool)
+            and math.isfinite(raw)
+            and 0 < raw < 1e11
+        ):
+            parsed = datetime.fromtimestamp(raw, UTC)
+        if parsed is None:
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        if (parsed - received).total_seconds() > MAX_FIX_TIME_AHEAD_S:
+            continue  # a clock ahead: not a time to compare with others
+        return min(parsed, received)
+    return received
