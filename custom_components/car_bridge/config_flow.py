@@ -18,7 +18,6 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.util import slugify
 
-from . import async_move_unique_id
 from .const import (
     COMMON_DEFAULT_OPTIONS,
     CONF_HYSTERESIS,
@@ -35,6 +34,7 @@ from .const import (
 )
 from .coordinator import zone_home
 from .data import CarBridgeConfigEntry
+from .entity_ids import async_move_unique_id
 from .sources import KINDS
 from .sources.base import SourceKind, check_range, number_selector
 

@@ -36,6 +36,7 @@ from .model import (
     Command,
     NotPluggedInError,
     Position,
+    Range,
     VehicleState,
 )
 from .source import VehicleSource
@@ -105,7 +106,12 @@ class SimulatedVehicle(VehicleSource):
 
     tick_interval = 1.0
     #: A simulated car knows everything about itself and obeys every command.
-    CAPABILITIES = Capabilities(values=ALL_VALUES, commands=frozenset(Command))
+    CAPABILITIES = Capabilities(
+        values=ALL_VALUES,
+        commands=frozenset(Command),
+        climate_range=Range(low=CLIMATE_TARGET_RANGE[0], high=CLIMATE_TARGET_RANGE[1], step=0.5),
+        charge_limit_range=Range(low=CHARGE_LIMIT_RANGE[0], high=CHARGE_LIMIT_RANGE[1], step=1),
+    )
 
     def __init__(
         self,
