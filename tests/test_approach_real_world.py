@@ -17,14 +17,14 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.car_bridge.approach.engine import Fix
 from custom_components.car_bridge.approach.geo import destination_point, offset_point
-from custom_components.car_bridge.const import DEFAULT_OPTIONS, DOMAIN, EVENT_CAR_BRIDGE
+from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE
 from custom_components.car_bridge.vehicle.model import Position
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .approach.traces import Drive, drive_home
-from .conftest import HOME_LAT, HOME_LON, send_destination
+from .conftest import HOME_LAT, HOME_LON, SIMULATOR_OPTIONS, send_destination
 
 APPROACH_ENTITIES = (
     "device_tracker.su7",
@@ -297,7 +297,7 @@ async def test_home_zone_deleted_and_re_created(
         title="SU7",
         unique_id="simulator_su7",
         data={"source": "simulator", "name": "SU7", "zone": "zone.garage", "start_distance": 0.0},
-        options=DEFAULT_OPTIONS,
+        options=SIMULATOR_OPTIONS,
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

@@ -28,7 +28,8 @@ from ..const import (
     SOURCE_SIMULATOR,
 )
 from ..vehicle import trust
-from ..vehicle.simulator import MIN_REPORTED_ACCURACY_M, SimulatedVehicle, SimulatorOptions
+from ..vehicle.physics import MIN_REPORTED_ACCURACY_M
+from ..vehicle.simulator import SimulatedVehicle, SimulatorOptions
 from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
 
 NUMERIC_OPTIONS = (
