@@ -9,6 +9,8 @@ from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
     from .coordinator import CarBridgeCoordinator
+    from .engines import VehicleEngines
+    from .zone import HomeZone
 
 
 @dataclass(kw_only=True)
@@ -16,6 +18,8 @@ class CarBridgeData:
     """What a loaded entry holds."""
 
     coordinator: CarBridgeCoordinator
+    engines: VehicleEngines
+    home_zone: HomeZone
 
 
 type CarBridgeConfigEntry = ConfigEntry[CarBridgeData]

@@ -13,9 +13,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import CarBridgeCoordinator, CarSnapshot
+from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
 from .entity_ids import async_remove_absent, entity_unique_id, vehicle_id
+from .snapshot import CarSnapshot
 from .vehicle.model import Capabilities, Value
 
 

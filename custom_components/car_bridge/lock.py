@@ -11,9 +11,9 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import CarSnapshot
 from .data import CarBridgeConfigEntry
 from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
+from .snapshot import CarSnapshot
 from .vehicle.model import Command, Value
 from .vehicle.source import VehicleSource
 

@@ -21,6 +21,7 @@ ICONS = {
     EventType.LEAVING.value: "mdi:home-export-outline",
     EventType.ARRIVED_HOME.value: "mdi:home",
     EventType.LEFT_HOME.value: "mdi:car-arrow-right",
+    EventType.TIME_TO_HOME_BELOW.value: "mdi:home-clock-outline",
 }
 
 
@@ -37,7 +38,9 @@ def async_describe_events(
         event_type = str(data.get("type"))
         description = {
             LOGBOOK_ENTRY_NAME: vehicle_name(hass, data),
-            LOGBOOK_ENTRY_MESSAGE: event_phrase(event_type, data.get("threshold_km")),
+            LOGBOOK_ENTRY_MESSAGE: event_phrase(
+                event_type, data.get("threshold_km"), data.get("minutes")
+            ),
             LOGBOOK_ENTRY_ICON: ICONS.get(event_type, "mdi:car"),
         }
         # Shown on the vehicle's location entity, so it is in the device's activity.

@@ -10,9 +10,10 @@ from homeassistant.const import PERCENTAGE, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import CarBridgeCoordinator, CarSnapshot
+from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
 from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
+from .snapshot import CarSnapshot
 from .vehicle.model import Capabilities, Command, Range, Value
 from .vehicle.source import VehicleSource
 

@@ -26,9 +26,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .approach.engine import Direction
-from .coordinator import CarSnapshot
 from .data import CarBridgeConfigEntry
 from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
+from .snapshot import CarSnapshot
 from .vehicle.model import ChargeState, Value
 
 PARALLEL_UPDATES = 0

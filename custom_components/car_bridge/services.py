@@ -26,10 +26,11 @@ from homeassistant.helpers import (
 from homeassistant.helpers.target import TargetSelection, async_extract_referenced_entity_ids
 
 from .const import ATTR_ZONE, DOMAIN, SERVICE_SEND_DESTINATION
-from .coordinator import CarBridgeCoordinator, zone_home
+from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
 from .vehicle import trust
 from .vehicle.model import Command
+from .zone import zone_home
 
 # Values are checked in the handler, so that every mistake (a boolean, a list
 # or a dict for a number too) gets a translated ServiceValidationError rather
