@@ -10,6 +10,7 @@
 - ``webhook``: posts over loopback HTTP, flooded and at the senders' real cadence.
 
 ``common`` holds what several of them share. Nothing here pokes private
-members: Home Assistant's clock drives the simulator, sources are fed through
-what they watch, and the simulator's true position is its public one.
+members: the simulator is ticked through the source seam (``VehicleSource.tick``,
+what its timer calls), mirrored cars are fed through the tracker they watch, and
+the simulator's true position is its public one.
 """
