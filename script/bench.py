@@ -14,6 +14,7 @@ what it measures and how):
 6. ``formats``: the webhook payload parsers alone.
 7. ``webhook``: a flood of posts (throughput); ``webhook_cadence``: post to
    state latency at 1 post/s per vehicle for 1, 20 and 100 vehicles.
+8. ``departures``: the learned-departure model on generated 12-week histories.
 
 Uses no network. Run: ``script/bench`` (all), or ``script/bench webhook_cadence
 formats`` for some groups.
@@ -32,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "script")]
 
-from benchmarks import approach, fair, formats, quality, simulator, webhook  # noqa: E402
+from benchmarks import approach, departures, fair, formats, quality, simulator, webhook  # noqa: E402
 from benchmarks.common import Recorder, setup_hass  # noqa: E402
 from pytest_homeassistant_custom_component.common import async_test_home_assistant  # noqa: E402
 
@@ -48,6 +49,7 @@ PURE = {
     "catch_up": simulator.bench_catch_up,
     "approach_quality": quality.bench_approach_quality,
     "formats": formats.bench_formats,
+    "departures": departures.bench_departures,
 }
 #: The order the figures are printed in.
 ORDER = (
@@ -59,6 +61,7 @@ ORDER = (
     "formats",
     "webhook",
     "webhook_cadence",
+    "departures",
 )
 
 

@@ -22,6 +22,7 @@ from .const import (
 )
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
+from .departure_watch import DepartureHolidays
 from .engines import VehicleEngines
 from .entity_ids import async_move_unique_id
 from .options import changed_options, entry_config, home_zone_entity
@@ -110,8 +111,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     )
     entry.async_on_unload(requests_for(hass, device.id, engines.set_requests))
     coordinator.async_start(device.id)
+    holidays = DepartureHolidays(hass, engines.departures, coordinator, config)
+    holidays.async_start()
     entry.runtime_data = CarBridgeData(
-        coordinator=coordinator, engines=engines, home_zone=home_zone
+        coordinator=coordinator, engines=engines, home_zone=home_zone, holidays=holidays
     )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     # Each platform removes what the source positively no longer backs (entity_ids.py).
@@ -160,6 +163,7 @@ async def _async_update_listener(hass: HomeAssistant, entry: CarBridgeConfigEntr
         return
     data = entry.runtime_data
     data.engines.apply_options(config)
+    data.holidays.apply_options(config)
     if own and coordinator.apply_source_options is not None:
         coordinator.apply_source_options(config)
     # A new home re-initialises the engines silently.

@@ -123,8 +123,14 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
     @callback
     def _tick_engines(self, now: datetime) -> None:
         conclusions = [c for engine in self._engines for c in engine.tick(now)]
-        if conclusions:
+        # A result may change with time alone (a predicted departure passed).
+        if conclusions or self._snapshot(self.source.state) != self.data:
             self._publish(self.source.state, conclusions)
+
+    @callback
+    def async_engines_changed(self) -> None:
+        """Publish and save after an engine was changed from outside (an action, a holiday)."""
+        self._publish(self.source.state, [])
 
     async def _async_update_data(self) -> CarSnapshot:
         """Return the latest snapshot (``homeassistant.update_entity`` asks for it).

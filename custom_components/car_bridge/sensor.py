@@ -27,6 +27,7 @@ from homeassistant.helpers.typing import StateType
 
 from .approach.engine import Direction
 from .data import CarBridgeConfigEntry
+from .departure_sensor import DEPARTURE_SENSORS, NextDepartureSensor
 from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
 from .snapshot import CarSnapshot
 from .vehicle.model import ChargeState, Value
@@ -177,6 +178,14 @@ async def async_setup_entry(
     """Add the sensors the vehicle's source backs."""
     async_add_described(
         hass, entry, async_add_entities, SENSORS, CarBridgeSensor, platform=Platform.SENSOR
+    )
+    async_add_described(
+        hass,
+        entry,
+        async_add_entities,
+        DEPARTURE_SENSORS,
+        NextDepartureSensor,
+        platform=Platform.SENSOR,
     )
 
 
