@@ -17,7 +17,7 @@ day. Figures per history:
 - cpu_us_per_state: what each vehicle state costs the engine (a parked car)
 
 GeoLife is not reachable here (only PyPI/Debian/npm are, and no package
-ships it), so only generated histories are measured. Run: script/bench_departures.py
+ships it), so only generated histories are measured. Run: script/bench departures
 """
 
 from __future__ import annotations
@@ -26,23 +26,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 import json
-from pathlib import Path
 import random
-import sys
 from time import process_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from custom_components.car_bridge.approach.model import Home  # noqa: E402
-from custom_components.car_bridge.departures.engine import DepartureEngine  # noqa: E402
-from custom_components.car_bridge.departures.model import (  # noqa: E402
+from custom_components.car_bridge.approach.model import Home
+from custom_components.car_bridge.departures.engine import DepartureEngine
+from custom_components.car_bridge.departures.model import (
     Departure,
     DepartureModel,
 )
-from custom_components.car_bridge.vehicle.model import VehicleState  # noqa: E402
+from custom_components.car_bridge.vehicle.model import VehicleState
 
 TZ = ZoneInfo("Europe/Amsterdam")
 WEEKS = 12
@@ -253,11 +248,3 @@ def bench_departures() -> dict[str, Any]:
                 )
         results[name] = merged
     return results
-
-
-def main() -> None:
-    print(json.dumps({"departures": bench_departures()}, indent=2))
-
-
-if __name__ == "__main__":
-    main()
