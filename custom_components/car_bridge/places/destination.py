@@ -5,8 +5,9 @@ Pure (no Home Assistant import), implementing the ``Engine`` protocol of
 ``destination_sent`` when the car is next in use. In use means whichever of
 these the source can tell: it is unlocked (locked -> unlocked), it starts
 moving (still -> moving), or it is more than :data:`LEFT_PARKING_M` from where
-it stood when the place was held (two fixes in a row: a glitch is no trip). A held place is replaced by a newer one, expires, can be
-cleared, and its whole state survives a restart (:meth:`as_dict`/:meth:`restore`):
+it stood when the place was held (two fixes in a row: a glitch is no trip).
+A held place is replaced by a newer one, expires, can be cleared, and its
+whole state survives a restart (:meth:`as_dict`/:meth:`restore`):
 a car unlocked while Home Assistant was down is seen as unlocked on the first
 state after the restart, so nothing is lost and nothing is sent twice.
 """
