@@ -39,11 +39,13 @@ from .coordinator import (
     zone_issue_id,
 )
 from .data import CarBridgeConfigEntry, CarBridgeData
+from .destination import DestinationHolder, async_remove_destination
 from .services import async_setup_services
 from .sources import KINDS
 from .sources.base import SetupContext
 from .sources.webhook_router import async_retire_entry
 from .storage import CarBridgeStore
+from .vehicle.model import Command
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -146,7 +148,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         model=kind.model,
     )
     coordinator.async_start(device.id)
-    entry.runtime_data = CarBridgeData(coordinator=coordinator)
+    destination: DestinationHolder | None = None
+    if built.source.capabilities.accepts(Command.NAVIGATE):
+        destination = DestinationHolder(hass, coordinator)
+        await destination.async_start()
+        entry.async_on_unload(destination.async_stop)
+    entry.runtime_data = CarBridgeData(coordinator=coordinator, destination=destination)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     _remove_stale_entities(hass, entry, coordinator.entity_unique_ids)
@@ -245,3 +252,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -
     """Forget a removed vehicle: its webhook, then its saved state."""
     async_retire_entry(hass, entry.entry_id)
     await CarBridgeStore(hass, entry.entry_id).async_remove()
+    await async_remove_destination(hass, entry.entry_id)

@@ -102,6 +102,15 @@ WEBHOOK_DEFAULT_OPTIONS: Final = {
 DEFAULT_OPTIONS: Final = {**SIMULATOR_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS}
 
 SERVICE_SEND_DESTINATION: Final = "send_destination"
+SERVICE_CLEAR_DESTINATION: Final = "clear_destination"
 ATTR_ZONE: Final = "zone"
+ATTR_TEXT: Final = "text"
+ATTR_URL: Final = "url"
+ATTR_NAME: Final = "name"
+ATTR_ADDRESS: Final = "address"
+ATTR_WHEN: Final = "when"
+ATTR_EXPIRES_AFTER: Final = "expires_after"
+WHEN_NOW: Final = "now"
+WHEN_NEXT_TRIP: Final = "next_trip"
 
 SAVE_DELAY_S: Final = 30

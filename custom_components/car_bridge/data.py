@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
     from .coordinator import CarBridgeCoordinator
+    from .destination import DestinationHolder
 
 
 @dataclass(kw_only=True)
@@ -16,6 +17,8 @@ class CarBridgeData:
     """What a loaded entry holds."""
 
     coordinator: CarBridgeCoordinator
+    #: The destination sent now or held for the next trip (sources that navigate).
+    destination: DestinationHolder | None = None
 
 
 type CarBridgeConfigEntry = ConfigEntry[CarBridgeData]

@@ -15,12 +15,14 @@ from homeassistant.core import Event, HomeAssistant, callback
 from .approach.engine import EventType
 from .const import DOMAIN, EVENT_CAR_BRIDGE
 from .describe import event_phrase, location_entity, vehicle_name
+from .places.destination import DESTINATION_SENT
 
 ICONS = {
     EventType.APPROACHING.value: "mdi:home-import-outline",
     EventType.LEAVING.value: "mdi:home-export-outline",
     EventType.ARRIVED_HOME.value: "mdi:home",
     EventType.LEFT_HOME.value: "mdi:car-arrow-right",
+    DESTINATION_SENT: "mdi:map-marker-path",
 }
 
 
@@ -35,9 +37,12 @@ def async_describe_events(
     def async_describe_car_bridge_event(event: Event) -> dict[str, str]:
         data = event.data
         event_type = str(data.get("type"))
+        message = event_phrase(event_type, data.get("threshold_km"))
+        if event_type == DESTINATION_SENT:
+            message = f"was sent the destination {data.get('name') or 'shared'}"
         description = {
             LOGBOOK_ENTRY_NAME: vehicle_name(hass, data),
-            LOGBOOK_ENTRY_MESSAGE: event_phrase(event_type, data.get("threshold_km")),
+            LOGBOOK_ENTRY_MESSAGE: message,
             LOGBOOK_ENTRY_ICON: ICONS.get(event_type, "mdi:car"),
         }
         # Shown on the vehicle's location entity, so it is in the device's activity.

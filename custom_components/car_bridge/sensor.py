@@ -27,6 +27,7 @@ from homeassistant.helpers.typing import StateType
 from .approach.engine import Direction
 from .coordinator import CarSnapshot
 from .data import CarBridgeConfigEntry
+from .destination_sensor import DestinationSensor
 from .entity import CarBridgeEntity, provided
 from .vehicle.model import ChargeState, Value
 
@@ -183,6 +184,8 @@ async def async_setup_entry(
         for description in SENSORS
         if provided(capabilities, description.values)
     )
+    if (holder := entry.runtime_data.destination) is not None:
+        async_add_entities([DestinationSensor(coordinator, holder)])
 
 
 class CarBridgeSensor(CarBridgeEntity, SensorEntity):

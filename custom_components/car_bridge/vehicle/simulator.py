@@ -395,7 +395,15 @@ class SimulatedVehicle(VehicleSource):
         self._p.locked = locked
         self._publish(self._state.timestamp)
 
-    async def async_navigate_to(self, latitude: float, longitude: float, name: str) -> None:
+    async def async_navigate_to(
+        self,
+        latitude: float,
+        longitude: float,
+        name: str,
+        *,
+        address: str | None = None,
+        text: str | None = None,
+    ) -> None:
         """Drive to a point."""
         self.navigate_to(latitude, longitude)
 
