@@ -53,13 +53,13 @@ from pytest_homeassistant_custom_component.common import (  # noqa: E402
 from custom_components.car_bridge.approach.engine import (  # noqa: E402
     ApproachConfig,
     ApproachEngine,
+    EventType,
     Home,
 )
 from custom_components.car_bridge.approach.geo import (  # noqa: E402
     ellipsoid_distance,
     offset_point,
 )
-from custom_components.car_bridge.hub import EtaWatcher  # noqa: E402
 from custom_components.car_bridge.vehicle.model import (  # noqa: E402
     Command,
     Position,
@@ -531,24 +531,24 @@ def parked_trace(km_from_centre: float, sigma: float, seconds: int, seed: int) -
 
 def run_engine(trace: Trace, radius: float = HOME[2]) -> dict[str, Any]:
     """Feed a trace to a fresh engine; measure what a user would notice."""
-    engine = ApproachEngine(ApproachConfig(), Home(HOME[0], HOME[1], radius))
+    # The time-to-home trigger of 15 minutes is the engine's own crossing event.
+    engine = ApproachEngine(
+        ApproachConfig(time_to_home_minutes=(15,)), Home(HOME[0], HOME[1], radius)
+    )
     fired: list[float] = []
-    watcher = EtaWatcher(15, lambda _s: fired.append(0.0))
     events: list[tuple[str, float | None, datetime, float]] = []
     etas: list[tuple[datetime, int | None]] = []
     directions: list[str] = []
     homes: list[bool] = []
     for now, fix, edge in trace:
-        events.extend(
-            (event.type.value, event.threshold_km, now, edge) for event in engine.update(fix, now)
-        )
+        for event in engine.update(fix, now):
+            if event.type is EventType.TIME_TO_HOME_BELOW:
+                fired.append(now.timestamp())
+            else:
+                events.append((event.type.value, event.threshold_km, now, edge))
         state = engine.state
         if state is None:
             continue
-        before = len(fired)
-        watcher.update(state)
-        if len(fired) > before:
-            fired[-1] = now.timestamp()
         etas.append((now, state.time_to_home_min))
         if not directions or directions[-1] != state.direction.value:
             directions.append(state.direction.value)

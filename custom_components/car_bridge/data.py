@@ -10,6 +10,8 @@ from homeassistant.config_entries import ConfigEntry
 if TYPE_CHECKING:
     from .coordinator import CarBridgeCoordinator
     from .destination import DestinationHolder
+    from .engines import VehicleEngines
+    from .zone import HomeZone
 
 
 @dataclass(kw_only=True)
@@ -17,6 +19,8 @@ class CarBridgeData:
     """What a loaded entry holds."""
 
     coordinator: CarBridgeCoordinator
+    engines: VehicleEngines
+    home_zone: HomeZone
     #: The destination sent now or held for the next trip (sources that navigate).
     destination: DestinationHolder | None = None
 

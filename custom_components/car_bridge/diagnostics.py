@@ -40,6 +40,6 @@ async def async_get_config_entry_diagnostics(
             if snapshot.approach is None
             else async_redact_data(asdict(snapshot.approach), TO_REDACT)
         ),
-        "thresholds_km": coordinator.engine.thresholds_km,
-        "home_radius_m": coordinator.engine.home.radius,
+        "thresholds_km": entry.runtime_data.engines.approach.engine.thresholds_km,
+        "home_radius_m": entry.runtime_data.home_zone.last_known.radius,
     }

@@ -22,6 +22,7 @@ ICONS = {
     EventType.LEAVING.value: "mdi:home-export-outline",
     EventType.ARRIVED_HOME.value: "mdi:home",
     EventType.LEFT_HOME.value: "mdi:car-arrow-right",
+    EventType.TIME_TO_HOME_BELOW.value: "mdi:home-clock-outline",
     DESTINATION_SENT: "mdi:map-marker-path",
 }
 
@@ -37,7 +38,7 @@ def async_describe_events(
     def async_describe_car_bridge_event(event: Event) -> dict[str, str]:
         data = event.data
         event_type = str(data.get("type"))
-        message = event_phrase(event_type, data.get("threshold_km"))
+        message = event_phrase(event_type, data.get("threshold_km"), data.get("minutes"))
         if event_type == DESTINATION_SENT:
             message = f"was sent the destination {data.get('name') or 'shared'}"
         description = {

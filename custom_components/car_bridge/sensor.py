@@ -25,10 +25,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .approach.engine import Direction
-from .coordinator import CarSnapshot
 from .data import CarBridgeConfigEntry
 from .destination_sensor import DestinationSensor
 from .entity import CarBridgeEntity, provided
+from .snapshot import CarSnapshot
 from .vehicle.model import ChargeState, Value
 
 PARALLEL_UPDATES = 0

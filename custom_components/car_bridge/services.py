@@ -40,13 +40,14 @@ from .const import (
     WHEN_NEXT_TRIP,
     WHEN_NOW,
 )
-from .coordinator import CarBridgeCoordinator, zone_home
+from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
 from .destination import DestinationHolder, async_resolve_place
 from .places import Place
 from .places.destination import DEFAULT_EXPIRY
 from .vehicle import trust
 from .vehicle.model import Command
+from .zone import zone_home
 
 #: The longest a destination may be held for the next trip.
 MAX_EXPIRES_AFTER = timedelta(days=7)
@@ -223,7 +224,7 @@ def _expires_after(data: dict[str, Any]) -> timedelta:
 
 
 def _holder(coordinator: CarBridgeCoordinator) -> DestinationHolder:
-    holder = coordinator.config_entry.runtime_data.destination
+    holder: DestinationHolder | None = coordinator.config_entry.runtime_data.destination
     assert holder is not None
     return holder
 

@@ -42,6 +42,7 @@ from ..const import (
     WEBHOOK_DEFAULT_OPTIONS,
 )
 from ..data import CarBridgeConfigEntry
+from ..options import check_range, number_selector
 from ..vehicle.formats import (
     BODY_TOO_LARGE,
     FormatError,
@@ -50,7 +51,7 @@ from ..vehicle.formats import (
 )
 from ..vehicle.push import PushVehicle
 from ..vehicle.source import StateListener
-from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
+from .base import BuiltSource, Errors, SetupContext, SourceKind
 from .webhook_router import async_get_router
 
 #: Posts closer together than this are merged into one published state.
