@@ -111,12 +111,15 @@ async def test_newer_replaces_and_clear_forgets(hass: HomeAssistant) -> None:
 
 @pytest.mark.usefixtures("init_integration")
 async def test_expires(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
     await send_destination(hass, url=GOOGLE, when="next_trip", expires_after={"hours": 2})
     freezer.tick(timedelta(hours=2, minutes=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert destination(hass).attributes["status"] == "expired"
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    assert [e.data["name"] for e in events if e.data["type"] == "destination_expired"] == [
+        "Rijksmuseum"
+    ]
     await _unlock(hass)
     assert not [e for e in events if e.data["type"] == "destination_sent"]
 

@@ -24,7 +24,7 @@ from .const import (
 )
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
-from .destination import DestinationHolder, async_remove_destination
+from .destination import DestinationHolder
 from .engines import VehicleEngines
 from .options import changed_options, entry_config, home_zone_entity
 from .services import async_setup_services
@@ -115,8 +115,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     coordinator.async_start(device.id)
     destination: DestinationHolder | None = None
     if built.source.capabilities.accepts(Command.NAVIGATE):
-        destination = DestinationHolder(hass, coordinator)
-        await destination.async_start()
+        destination = DestinationHolder(hass, coordinator, engines.destination)
+        destination.async_start()
         entry.async_on_unload(destination.async_stop)
     entry.runtime_data = CarBridgeData(
         coordinator=coordinator, engines=engines, home_zone=home_zone, destination=destination
@@ -215,4 +215,3 @@ async def async_remove_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -
     """Forget a removed vehicle: its webhook, then its saved state."""
     async_retire_entry(hass, entry.entry_id)
     await CarBridgeStore(hass, entry.entry_id).async_remove()
-    await async_remove_destination(hass, entry.entry_id)

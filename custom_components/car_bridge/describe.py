@@ -15,6 +15,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .approach.engine import EventType
 from .const import DOMAIN
+from .places.destination import DESTINATION_EXPIRED, DESTINATION_SENT
 
 
 def event_phrase(event_type: str, threshold_km: float | None, minutes: float | None = None) -> str:
@@ -27,6 +28,8 @@ def event_phrase(event_type: str, threshold_km: float | None, minutes: float | N
         EventType.ARRIVED_HOME.value: "arrived home",
         EventType.LEFT_HOME.value: "left home",
         EventType.TIME_TO_HOME_BELOW.value: f"is less than {mins} from home",
+        DESTINATION_SENT: "was sent a destination",
+        DESTINATION_EXPIRED: "did not take its destination in time",
     }
     return phrases.get(event_type) or event_type.replace("_", " ")
 

@@ -2,40 +2,41 @@
 
 HA glue around the pure ``places`` room: short links are resolved by one
 redirect lookup through Home Assistant's client session; a place held for the
-next trip lives in a :class:`~.places.destination.DestinationEngine` fed with
-every state of the vehicle, saved to ``.storage/car_bridge.<entry_id>.destination``
-the moment it changes (held, delivered, cleared), so a restart loses nothing.
+next trip lives in the vehicle's :class:`~.places.destination.DestinationEngine`
+(fed, saved with the vehicle and announced by the coordinator like every
+engine), saved the moment an action changes it, so a restart loses nothing.
 Coordinates reach the log only at DEBUG.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER
+from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER, WHEN_NEXT_TRIP
 from .coordinator import CarBridgeCoordinator
 from .places import Place, PlaceError, PlaceErrorReason, is_short_link, parse_place
-from .places.destination import DEFAULT_EXPIRY, Destination, DestinationEngine
-from .vehicle.engines import Conclusion
+from .places.destination import (
+    DEFAULT_EXPIRY,
+    DESTINATION_SENT,
+    Destination,
+    DestinationEngine,
+    Status,
+)
 from .vehicle.model import Command
 
 SHORT_LINK_TIMEOUT_S = 10
 #: Redirects followed at most (goo.gl/maps -> maps.app.goo.gl -> google.com/maps).
 MAX_REDIRECTS = 3
-TICK = timedelta(minutes=1)
-_STORE_VERSION = 1
 _ERRORS = {
     PlaceErrorReason.EMPTY: "place_empty",
     PlaceErrorReason.NO_COORDINATES: "place_no_coordinates",
@@ -95,17 +96,22 @@ async def _async_redirect(hass: HomeAssistant, url: str) -> str:
 
 
 class DestinationHolder:
-    """One vehicle's destination: sent now, or held until it is next in use."""
+    """One vehicle's destination actions, and the delivery of a held one.
 
-    def __init__(self, hass: HomeAssistant, coordinator: CarBridgeCoordinator) -> None:
-        """Create the holder; :meth:`async_start` loads and starts it."""
+    The :class:`DestinationEngine` is one of the vehicle's engines: the
+    coordinator feeds it, saves it with the vehicle and fires its
+    ``destination_sent`` when the car is next in use (written before
+    announced); this holder then sends the place to the car.
+    """
+
+    def __init__(
+        self, hass: HomeAssistant, coordinator: CarBridgeCoordinator, engine: DestinationEngine
+    ) -> None:
+        """Create the holder; :meth:`async_start` starts delivering."""
         self.hass = hass
         self.coordinator = coordinator
-        self.engine = DestinationEngine()
-        entry_id = coordinator.config_entry.entry_id
-        self._store: Store[dict[str, Any]] = Store(hass, _STORE_VERSION, store_key(entry_id))
-        self._listeners: list[Callable[[], None]] = []
-        self._unsubs: list[CALLBACK_TYPE] = []
+        self.engine = engine
+        self._unsub: CALLBACK_TYPE | None = None
         self._delivering: set[asyncio.Task[None]] = set()
 
     @property
@@ -113,47 +119,20 @@ class DestinationHolder:
         """Return the vehicle's name."""
         return self.coordinator.config_entry.title
 
-    async def async_start(self) -> None:
-        """Restore the held destination and follow the vehicle."""
-        saved: Any = await self._store.async_load()
-        discarded = self.engine.restore(
-            saved.get("destination") if isinstance(saved, dict) else None
+    @callback
+    def async_start(self) -> None:
+        """Deliver what the engine concludes from now on."""
+        self._unsub = self.hass.bus.async_listen(
+            EVENT_CAR_BRIDGE, self._on_event, event_filter=self._is_delivery
         )
-        if saved is not None and not isinstance(saved, dict):
-            discarded = ["destination"]
-        if discarded:
-            LOGGER.warning(
-                "%s: saved destination could not be fully trusted: %s",
-                self.title,
-                ", ".join(discarded),
-            )
-        self._unsubs.append(self.coordinator.async_add_listener(self._on_update))
-        self._unsubs.append(
-            async_track_time_interval(
-                self.hass, self._tick, TICK, name=f"{DOMAIN} destination", cancel_on_shutdown=True
-            )
-        )
-        self._on_update()  # the state now may already say "in use"
 
     async def async_stop(self) -> None:
-        """Stop following the vehicle and finish what is being delivered."""
-        while self._unsubs:
-            self._unsubs.pop()()
+        """Stop delivering; finish what is being delivered."""
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
         if self._delivering:
             await asyncio.gather(*self._delivering, return_exceptions=True)
-
-    @callback
-    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
-        """Call ``listener`` whenever the shown destination changes."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
-
-    def _changed(self) -> None:
-        for listener in list(self._listeners):
-            listener()
-
-    async def _async_save(self) -> None:
-        await self._store.async_save({"destination": self.engine.as_dict()})
 
     # -- actions ----------------------------------------------------------------
 
@@ -161,77 +140,51 @@ class DestinationHolder:
         self, place: Place, *, text: str | None, expires_after: timedelta = DEFAULT_EXPIRY
     ) -> None:
         """Hold a place for the next trip (replacing a held one); saved before it returns."""
-        self.engine.hold(
-            place,
-            self.coordinator.source.state,
-            dt_util.utcnow(),
-            text=text,
-            expires_after=expires_after,
-        )
-        LOGGER.info(
-            "%s: destination %s held for the next trip", self.title, place.name or "(unnamed)"
-        )
+        now = dt_util.utcnow()
+        state = self.coordinator.source.state
+        self.engine.hold(place, state, now, text=text, expires_after=expires_after)
+        LOGGER.info("%s: destination %s held for the next trip", self.title, place.name or "-")
         LOGGER.debug("%s: held at %s, %s", self.title, place.latitude, place.longitude)
-        await self._async_save()
-        self._changed()
+        await self.coordinator.async_engine_changed()
 
     async def async_send_now(self, place: Place, *, text: str | None) -> None:
         """Send a place to the car now."""
         await self._async_navigate(place, text)
         conclusion = self.engine.sent_now(place, dt_util.utcnow(), text=text)
-        await self._async_save()
-        self._fire(conclusion)
-        self._changed()
+        await self.coordinator.async_engine_changed([conclusion])
 
-    async def async_clear(self) -> bool:
-        """Forget the held destination; return whether there was one."""
-        if not self.engine.clear():
-            return False
-        await self._async_save()
-        self._changed()
-        return True
+    async def async_clear(self) -> None:
+        """Forget the held destination."""
+        if self.engine.clear():
+            await self.coordinator.async_engine_changed()
 
-    # -- following the vehicle -----------------------------------------------------
+    # -- delivery ---------------------------------------------------------------
 
     @callback
-    def _on_update(self) -> None:
-        held = self.engine.pending
-        if held is None:
-            return
-        conclusions = self.engine.update(self.coordinator.source.state, dt_util.utcnow())
-        if conclusions:
-            task = self.hass.async_create_task(self._async_deliver(held, list(conclusions)))
-            self._delivering.add(task)
-            task.add_done_callback(self._delivering.discard)
-        elif self.engine.pending is None:  # it expired
-            self.hass.async_create_task(self._async_save())
-            self._changed()
+    def _is_delivery(self, data: Mapping[str, Any]) -> bool:
+        return (
+            data.get("type") == DESTINATION_SENT
+            and data.get("when") == WHEN_NEXT_TRIP
+            and data.get("device_id") == self.coordinator.device_id
+        )
 
     @callback
-    def _tick(self, now: datetime) -> None:
-        held = self.engine.pending
-        if held is None:
+    def _on_event(self, event: Event[Mapping[str, Any]]) -> None:
+        destination = self.engine.result
+        if destination is None or destination.status is not Status.SENT:
             return
-        self.engine.tick(now)
-        if self.engine.pending is not held:
-            LOGGER.info("%s: the held destination expired unsent", self.title)
-            self.hass.async_create_task(self._async_save())
-            self._changed()
+        task = self.hass.async_create_task(self._async_deliver(destination))
+        self._delivering.add(task)
+        task.add_done_callback(self._delivering.discard)
 
-    async def _async_deliver(self, held: Destination, conclusions: list[Conclusion]) -> None:
-        # Saved as sent before it is sent: a power cut never sends it twice.
-        await self._async_save()
+    async def _async_deliver(self, destination: Destination) -> None:
         try:
-            await self._async_navigate(held.place, held.text)
-        except Exception as err:
+            await self._async_navigate(destination.place, destination.text)
+        except HomeAssistantError as err:
+            # The car refused (a script error, the car offline): keep it for the next use.
             LOGGER.warning("%s: the held destination could not be sent: %s", self.title, err)
-            self.engine.undo_delivery(held)
-            await self._async_save()
-            self._changed()
-            return
-        for conclusion in conclusions:
-            self._fire(conclusion)
-        self._changed()
+            self.engine.undo_delivery(destination)
+            await self.coordinator.async_engine_changed()
 
     async def _async_navigate(self, place: Place, text: str | None) -> None:
         name = place.name or f"{place.latitude:.5f}, {place.longitude:.5f}"
@@ -241,23 +194,3 @@ class DestinationHolder:
                 place.latitude, place.longitude, name, address=place.address, text=text
             ),
         )
-
-    def _fire(self, conclusion: Conclusion) -> None:
-        data = {
-            "type": conclusion.type,
-            "device_id": self.coordinator.device_id,
-            "vehicle": self.title,
-            **conclusion.data,
-        }
-        LOGGER.debug("%s: %s", self.title, data)
-        self.hass.bus.async_fire(EVENT_CAR_BRIDGE, data)
-
-
-def store_key(entry_id: str) -> str:
-    """Return the storage key of a vehicle's destination."""
-    return f"{DOMAIN}.{entry_id}.destination"
-
-
-async def async_remove_destination(hass: HomeAssistant, entry_id: str) -> None:
-    """Forget a removed vehicle's destination."""
-    await Store[dict[str, Any]](hass, _STORE_VERSION, store_key(entry_id)).async_remove()

@@ -9,7 +9,6 @@ from homeassistant.components.sensor import SensorEntity, SensorEntityDescriptio
 from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
 
 from .coordinator import CarBridgeCoordinator
-from .destination import DestinationHolder
 from .entity import CarBridgeEntity
 
 DESCRIPTION = SensorEntityDescription(key="destination", translation_key="destination")
@@ -20,15 +19,9 @@ class DestinationSensor(CarBridgeEntity, SensorEntity):
 
     _unrecorded_attributes = frozenset({"text"})
 
-    def __init__(self, coordinator: CarBridgeCoordinator, holder: DestinationHolder) -> None:
-        """Follow the vehicle's destination holder."""
+    def __init__(self, coordinator: CarBridgeCoordinator) -> None:
+        """Show the vehicle's destination."""
         super().__init__(coordinator, DESCRIPTION, ())
-        self._holder = holder
-
-    async def async_added_to_hass(self) -> None:
-        """Write the state whenever the destination changes."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._holder.async_add_listener(self._handle_coordinator_update))
 
     def shown(self) -> Hashable:
         """Return everything the sensor shows."""
@@ -37,7 +30,7 @@ class DestinationSensor(CarBridgeEntity, SensorEntity):
     @property
     def native_value(self) -> str | None:
         """Return the destination's name."""
-        destination = self._holder.engine.result
+        destination = self.snapshot.destination
         if destination is None:
             return None
         place = destination.place
@@ -46,7 +39,7 @@ class DestinationSensor(CarBridgeEntity, SensorEntity):
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """Return the coordinates, the source of the place and its status."""
-        destination = self._holder.engine.result
+        destination = self.snapshot.destination
         if destination is None:
             return {}
         place = destination.place

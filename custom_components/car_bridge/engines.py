@@ -24,6 +24,7 @@ from typing import Any
 from .approach.as_engine import ApproachAsEngine
 from .approach.engine import ApproachEngine, Home
 from .options import approach_config
+from .places.destination import DestinationEngine
 from .vehicle.engines import Engine
 
 
@@ -33,7 +34,8 @@ class VehicleEngines:
     def __init__(self, config: Mapping[str, Any], home: Home) -> None:
         """Build the engines for ``config``, measuring against ``home``."""
         self.approach = ApproachAsEngine(ApproachEngine(approach_config(config), home))
-        self.all: tuple[Engine, ...] = (self.approach,)
+        self.destination = DestinationEngine()
+        self.all: tuple[Engine, ...] = (self.approach, self.destination)
 
     @property
     def keys(self) -> frozenset[str]:

@@ -15,7 +15,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from .approach.engine import EventType
 from .const import DOMAIN, EVENT_CAR_BRIDGE
 from .describe import event_phrase, location_entity, vehicle_name
-from .places.destination import DESTINATION_SENT
+from .places.destination import DESTINATION_EXPIRED, DESTINATION_SENT
 
 ICONS = {
     EventType.APPROACHING.value: "mdi:home-import-outline",
@@ -24,6 +24,7 @@ ICONS = {
     EventType.LEFT_HOME.value: "mdi:car-arrow-right",
     EventType.TIME_TO_HOME_BELOW.value: "mdi:home-clock-outline",
     DESTINATION_SENT: "mdi:map-marker-path",
+    DESTINATION_EXPIRED: "mdi:map-marker-off",
 }
 
 
@@ -39,8 +40,8 @@ def async_describe_events(
         data = event.data
         event_type = str(data.get("type"))
         message = event_phrase(event_type, data.get("threshold_km"), data.get("minutes"))
-        if event_type == DESTINATION_SENT:
-            message = f"was sent the destination {data.get('name') or 'shared'}"
+        if event_type == DESTINATION_SENT and data.get("name"):
+            message = f"was sent the destination {data['name']}"
         description = {
             LOGBOOK_ENTRY_NAME: vehicle_name(hass, data),
             LOGBOOK_ENTRY_MESSAGE: message,

@@ -184,8 +184,8 @@ async def async_setup_entry(
         for description in SENSORS
         if provided(capabilities, description.values)
     )
-    if (holder := entry.runtime_data.destination) is not None:
-        async_add_entities([DestinationSensor(coordinator, holder)])
+    if entry.runtime_data.destination is not None:
+        async_add_entities([DestinationSensor(coordinator)])
 
 
 class CarBridgeSensor(CarBridgeEntity, SensorEntity):

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from custom_components.car_bridge.places import Place
 from custom_components.car_bridge.places.destination import (
+    DESTINATION_EXPIRED,
     DESTINATION_SENT,
     DestinationEngine,
     Status,
@@ -99,12 +100,15 @@ def test_expires() -> None:
     assert engine.tick(_now(59)) == []
     assert engine.result is not None
     assert engine.result.status is Status.PENDING
-    engine.tick(_now(60))
+    expired = engine.tick(_now(60))
+    assert [c.type for c in expired] == [DESTINATION_EXPIRED]
+    assert "when" not in expired[0].data
     assert engine.result.status is Status.EXPIRED
     assert engine.update(_state(61, locked=False), _now(61)) == []
+    assert engine.tick(_now(62)) == []
     other = DestinationEngine()
     other.hold(DAM, _state(locked=True), T0, expires_after=timedelta(minutes=5))
-    assert other.update(_state(6, locked=False), _now(6)) == []
+    assert [c.type for c in other.update(_state(6, locked=False), _now(6))] == [DESTINATION_EXPIRED]
     assert other.result is not None
     assert other.result.status is Status.EXPIRED
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 LEFT_PARKING_M = 150.0
 DEFAULT_EXPIRY = timedelta(hours=12)
 DESTINATION_SENT = "destination_sent"
+DESTINATION_EXPIRED = "destination_expired"
 
 
 class Status(StrEnum):
@@ -133,7 +134,7 @@ class DestinationEngine:
         if pending is None:
             return []
         if self._expire(pending, now):
-            return []
+            return [self._conclusion(pending, None, DESTINATION_EXPIRED)]
         in_use = self._in_use(state)
         self._observe(state)
         if not in_use:
@@ -145,9 +146,9 @@ class DestinationEngine:
         """Ignore a home zone change: it means nothing to a destination."""
 
     def tick(self, now: datetime) -> Sequence[Conclusion]:
-        """Expire a held destination whose time is up."""
-        if (pending := self.pending) is not None:
-            self._expire(pending, now)
+        """Expire a held destination whose time is up (concluding ``destination_expired``)."""
+        if (pending := self.pending) is not None and self._expire(pending, now):
+            return [self._conclusion(pending, None, DESTINATION_EXPIRED)]
         return []
 
     # -- internals -----------------------------------------------------------
@@ -188,7 +189,9 @@ class DestinationEngine:
             self._parked_at = (position.latitude, position.longitude)
 
     @staticmethod
-    def _conclusion(destination: Destination, when: str) -> Conclusion:
+    def _conclusion(
+        destination: Destination, when: str | None, kind: str = DESTINATION_SENT
+    ) -> Conclusion:
         place = destination.place
         data: dict[str, Any] = {
             "name": place.name,
@@ -196,9 +199,10 @@ class DestinationEngine:
             "latitude": round(place.latitude, 6),
             "longitude": round(place.longitude, 6),
             "origin": place.origin,
-            "when": when,
         }
-        return Conclusion(type=DESTINATION_SENT, data=data)
+        if when is not None:
+            data["when"] = when
+        return Conclusion(type=kind, data=data)
 
     # -- saving ----------------------------------------------------------------
 
