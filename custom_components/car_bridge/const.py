@@ -84,6 +84,7 @@ DEFAULT_OPTIONS: Final = {**SIMULATOR_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS}
 
 SERVICE_SEND_DESTINATION: Final = "send_destination"
 SERVICE_CLEAR_DESTINATION: Final = "clear_destination"
+SERVICE_FIND_PLACE: Final = "find_place"
 ATTR_ZONE: Final = "zone"
 ATTR_TEXT: Final = "text"
 ATTR_URL: Final = "url"

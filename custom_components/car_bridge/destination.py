@@ -20,6 +20,7 @@ import aiohttp
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER, WHEN_NEXT_TRIP
@@ -93,6 +94,29 @@ async def _async_redirect(hass: HomeAssistant, url: str) -> str:
             translation_domain=DOMAIN, translation_key="place_no_coordinates"
         )
     return location
+
+
+async def async_find_place(hass: HomeAssistant, text: str) -> dict[str, Any]:
+    """Return what a shared text names, or why it names nothing (for a notification)."""
+    try:
+        place = await async_resolve_place(hass, text)
+    except ServiceValidationError as err:
+        key = err.translation_key or "place_no_coordinates"
+        translations = await async_get_translations(
+            hass, hass.config.language, "exceptions", {DOMAIN}
+        )
+        prefix = f"component.{DOMAIN}.exceptions.{key}"
+        message = translations.get(f"{prefix}.message") or translations.get(prefix, key)
+        return {"found": False, "error": key, "message": message}
+    return {
+        "found": True,
+        "name": place.name,
+        "address": place.address,
+        "latitude": round(place.latitude, 6),
+        "longitude": round(place.longitude, 6),
+        "source": place.origin,
+        "converted_from": place.converted_from.value if place.converted_from else None,
+    }
 
 
 class DestinationHolder:

@@ -17,7 +17,13 @@ from homeassistant.const import (
     ATTR_LATITUDE,
     ATTR_LONGITUDE,
 )
-from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
     config_validation as cv,
@@ -36,13 +42,14 @@ from .const import (
     ATTR_ZONE,
     DOMAIN,
     SERVICE_CLEAR_DESTINATION,
+    SERVICE_FIND_PLACE,
     SERVICE_SEND_DESTINATION,
     WHEN_NEXT_TRIP,
     WHEN_NOW,
 )
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
-from .destination import DestinationHolder, async_resolve_place
+from .destination import DestinationHolder, async_find_place, async_resolve_place
 from .places import Place
 from .places.destination import DEFAULT_EXPIRY
 from .vehicle import trust
@@ -249,6 +256,14 @@ async def _async_send_destination(call: ServiceCall) -> None:
             await _holder(coordinator).async_send_now(place, text=text)
 
 
+FIND_PLACE_SCHEMA = vol.Schema({vol.Required(ATTR_TEXT): cv.string})
+
+
+async def _async_find_place(call: ServiceCall) -> ServiceResponse:
+    """Say what a shared text names, or why it names nothing; sends nothing."""
+    return await async_find_place(call.hass, call.data[ATTR_TEXT])
+
+
 async def _async_clear_destination(call: ServiceCall) -> None:
     for coordinator in _coordinators(call.hass, call):
         await _holder(coordinator).async_clear()
@@ -268,4 +283,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_CLEAR_DESTINATION,
         _async_clear_destination,
         schema=CLEAR_DESTINATION_SCHEMA,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_FIND_PLACE,
+        _async_find_place,
+        schema=FIND_PLACE_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
     )
