@@ -222,12 +222,7 @@ async def test_a_power_cut_after_an_event_neither_repeats_nor_loses_it(
 ) -> None:
     hass.data["car_bridge_test_storage"] = hass_storage
     key = f"{DOMAIN}.{kind.entry.entry_id}"
-    captured = async_capture_events(hass, EVENT_CAR_BRIDGE)
-
-    def events() -> list[Event]:
-        """The drive's events: not the destination_sent of the action that starts it."""
-        return [e for e in captured if e.data["type"] != "destination_sent"]
-
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
     #: second -> the file as a power cut at that second would leave it
     on_disk: dict[int, Any] = {}
     #: second -> the events announced by then
@@ -240,9 +235,9 @@ async def test_a_power_cut_after_an_event_neither_repeats_nor_loses_it(
         second += 1
         on_disk[second - 1] = copy.deepcopy(hass_storage.get(key))
         await kind.step(second)
-        for event in events()[len(fired) :]:
+        for event in events[len(fired) :]:
             fired.setdefault(_key(event), second)
-        assert len(fired) == len(events()), "an event fired twice in the drive itself"
+        assert len(fired) == len(events), "an event fired twice in the drive itself"
         on_disk[second] = copy.deepcopy(hass_storage.get(key))
         announced[second] = list(fired)
         if len(fired) == 6 and second > max(fired.values()) + SAVE_DELAY_S:
@@ -256,14 +251,14 @@ async def test_a_power_cut_after_an_event_neither_repeats_nor_loses_it(
         # No repeat: a cut at any second of the 30 s after it, and the drive goes on.
         for cut in range(at, at + SAVE_DELAY_S + 1):
             assert on_disk[cut] is not None
-            start = len(events())
+            start = len(events)
             await _restart_at(hass, kind, on_disk[cut], cut)
             await _go_on(kind, freezer, cut, go_on)
-            repeated = [_key(e) for e in events()[start:] if _key(e) in announced[cut]]
+            repeated = [_key(e) for e in events[start:] if _key(e) in announced[cut]]
             assert repeated == [], f"{kind.name}: cut {cut - at} s after {event}: {repeated}"
         # No loss: a cut the second before it, and the drive goes on.
-        start = len(events())
+        start = len(events)
         await _restart_at(hass, kind, on_disk[at - 1], at - 1)
         await _go_on(kind, freezer, at - 1, 15 if kind.restore else SAVE_DELAY_S + 30)
-        got = [_key(e) for e in events()[start:]]
+        got = [_key(e) for e in events[start:]]
         assert got.count(event) == 1, f"{kind.name}: cut before {event}: {got}"

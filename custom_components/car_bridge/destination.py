@@ -174,8 +174,10 @@ class DestinationHolder:
     async def async_send_now(self, place: Place, *, text: str | None) -> None:
         """Send a place to the car now."""
         await self._async_navigate(place, text)
-        conclusion = self.engine.sent_now(place, dt_util.utcnow(), text=text)
-        await self.coordinator.async_engine_changed([conclusion])
+        # No destination_sent: that announces a held place reaching the car
+        # (the caller of a "now" action knows it was sent).
+        self.engine.sent_now(place, dt_util.utcnow(), text=text)
+        await self.coordinator.async_engine_changed()
 
     async def async_clear(self) -> None:
         """Forget the held destination."""

@@ -46,6 +46,9 @@ AMAP_FORMS = [
     "androidamap://viewMap?sourceApplication=app&poiname=Place&lat={lat}&lon={lon}&dev=0",
     "iosamap://navi?sourceApplication=app&poiname=Place&lat={lat}&lon={lon}&dev=0&style=2",
     "https://m.amap.com/navi/?dest={lon},{lat}&destName=Place&key=abc",
+    # where an Amap app share (surl.amap.com) leads
+    "https://wb.amap.com/?p=B000A8UIN8,{lat},{lon},%E5%A4%A9%E5%AE%89%E9%97%A8,%E5%8C%97%E4%BA%AC&fromSource=app",
+    "https://ditu.amap.com/regeo?lng={lon}&lat={lat}&name=Place",
     "【高德地图】天安门\n北京市东城区长安街\nhttps://uri.amap.com/marker?position={lon},{lat}",
 ]
 # lbsyun.baidu.com/index.php?title=uri/api/web (marker, direction) and

@@ -171,3 +171,13 @@ def test_pure_room_imports_no_home_assistant() -> None:
     room = Path(__file__).parents[2] / "custom_components" / "car_bridge" / "places"
     for module in room.glob("*.py"):
         assert "homeassistant" not in module.read_text(encoding="utf-8"), module.name
+
+
+def test_amap_share_page_gives_name_and_address() -> None:
+    place = parse_place(
+        "https://wb.amap.com/?p=B000A8UIN8,39.910001,116.403694,"
+        "%E5%A4%A9%E5%AE%89%E9%97%A8,%E5%8C%97%E4%BA%AC%E5%B8%82,%E4%B8%9C%E5%9F%8E%E5%8C%BA"
+    )
+    assert place.name == "天安门"
+    assert place.address == "北京市,东城区"
+    assert place.converted_from is not None

@@ -235,8 +235,9 @@ def waze(link: Link) -> Place | None:
 # /navigation?to=lon,lat,name, coordinate=gaode|wgs84), the app schemes
 # (amapuri://route/plan/?dlat=&dlon=&dname=&dev=, iosamap://, androidamap://
 # with lat=&lon=&poiname=&dev=: dev=1 means the numbers are WGS-84) and
-# m.amap.com/navi/?dest=lon,lat&destName=.
-def amap(link: Link) -> Place | None:
+# m.amap.com/navi/?dest=lon,lat&destName=, and where surl.amap.com short links
+# lead: wb.amap.com/?p=<poi id>,lat,lon,name,address.
+def amap(link: Link) -> Place | None:  # noqa: PLR0911 - one exit per link form
     """Read an Amap link (GCJ-02 unless it says WGS-84)."""
     wgs = link.get("coordinate") == "wgs84" or link.get("dev") == "1"
     datum = Datum.WGS84 if wgs else Datum.GCJ02
@@ -254,7 +255,20 @@ def amap(link: Link) -> Place | None:
             return None
         name = link.get(name_key) if name_key else (fields[2] if len(fields) > 2 else None)
         return _china(_place(link, point, "amap", name=name), datum)
-    for lat_key, lon_key, name_key in (("dlat", "dlon", "dname"), ("lat", "lon", "poiname")):
+    if (shared := link.get("p")) is not None:
+        # The app's share page (wb.amap.com/?p=<poi id>,lat,lon,name,address).
+        fields = shared.split(",")
+        point = numbers.pair(",".join(fields[1:3])) if len(fields) >= 3 else None
+        if point is None:
+            return None
+        name = fields[3] if len(fields) > 3 else None
+        address = ",".join(fields[4:]) or None
+        return _china(_place(link, point, "amap", name=name, address=address), datum)
+    for lat_key, lon_key, name_key in (
+        ("dlat", "dlon", "dname"),
+        ("lat", "lon", "poiname"),
+        ("lat", "lng", "name"),
+    ):
         if (lat := link.get(lat_key)) and (lon := link.get(lon_key)):
             point = numbers.pair(f"{lat},{lon}")
             if point is None:
