@@ -24,6 +24,7 @@ from .const import (
 )
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
+from .departure_watch import DepartureHolidays
 from .destination import DestinationHolder
 from .engines import VehicleEngines
 from .options import changed_options, entry_config, home_zone_entity
@@ -113,13 +114,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     )
     entry.async_on_unload(requests_for(hass, device.id, engines.set_requests))
     coordinator.async_start(device.id)
+    holidays = DepartureHolidays(hass, engines.departures, coordinator, config)
+    holidays.async_start()
     destination: DestinationHolder | None = None
     if built.source.capabilities.accepts(Command.NAVIGATE):
         destination = DestinationHolder(hass, coordinator, engines.destination)
         destination.async_start()
         entry.async_on_unload(destination.async_stop)
     entry.runtime_data = CarBridgeData(
-        coordinator=coordinator, engines=engines, home_zone=home_zone, destination=destination
+        coordinator=coordinator,
+        engines=engines,
+        home_zone=home_zone,
+        holidays=holidays,
+        destination=destination,
     )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -198,6 +205,7 @@ async def _async_update_listener(hass: HomeAssistant, entry: CarBridgeConfigEntr
         return
     data = entry.runtime_data
     data.engines.apply_options(config)
+    data.holidays.apply_options(config)
     if own and coordinator.apply_source_options is not None:
         coordinator.apply_source_options(config)
     # A new home re-initialises the engines silently.

@@ -126,8 +126,14 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
     @callback
     def _tick_engines(self, now: datetime) -> None:
         conclusions = [c for engine in self._engines for c in engine.tick(now)]
-        if conclusions:
+        # A result may change with time alone (a predicted departure passed).
+        if conclusions or self._snapshot(self.source.state) != self.data:
             self._publish(self.source.state, conclusions)
+
+    @callback
+    def async_engines_changed(self) -> None:
+        """Publish and save after an engine was changed from outside (an action, a holiday)."""
+        self._publish(self.source.state, [])
 
     async def _async_update_data(self) -> CarSnapshot:
         """Return the latest snapshot (``homeassistant.update_entity`` asks for it).
@@ -229,7 +235,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self._store.async_schedule_save(self._save_data)
         LOGGER.debug("%s: options applied without a reload", self.config_entry.title)
 
-    async def async_engine_changed(self, conclusions: Sequence[Conclusion] = ()) -> None:
+    async def async_publish_and_save(self, conclusions: Sequence[Conclusion] = ()) -> None:
         """Publish what an action changed in an engine; save it at once, then fire ``conclusions``.
 
         Saved before it returns (and before it is announced): a place held for

@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
     from .coordinator import CarBridgeCoordinator
+    from .departure_watch import DepartureHolidays
     from .destination import DestinationHolder
     from .engines import VehicleEngines
     from .zone import HomeZone
@@ -21,6 +22,7 @@ class CarBridgeData:
     coordinator: CarBridgeCoordinator
     engines: VehicleEngines
     home_zone: HomeZone
+    holidays: DepartureHolidays
     #: The destination sent now or held for the next trip (sources that navigate).
     destination: DestinationHolder | None = None
 

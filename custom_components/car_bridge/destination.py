@@ -169,7 +169,7 @@ class DestinationHolder:
         self.engine.hold(place, state, now, text=text, expires_after=expires_after)
         LOGGER.info("%s: destination %s held for the next trip", self.title, place.name or "-")
         LOGGER.debug("%s: held at %s, %s", self.title, place.latitude, place.longitude)
-        await self.coordinator.async_engine_changed()
+        await self.coordinator.async_publish_and_save()
 
     async def async_send_now(self, place: Place, *, text: str | None) -> None:
         """Send a place to the car now."""
@@ -177,12 +177,12 @@ class DestinationHolder:
         # No destination_sent: that announces a held place reaching the car
         # (the caller of a "now" action knows it was sent).
         self.engine.sent_now(place, dt_util.utcnow(), text=text)
-        await self.coordinator.async_engine_changed()
+        await self.coordinator.async_publish_and_save()
 
     async def async_clear(self) -> None:
         """Forget the held destination."""
         if self.engine.clear():
-            await self.coordinator.async_engine_changed()
+            await self.coordinator.async_publish_and_save()
 
     # -- delivery ---------------------------------------------------------------
 
@@ -210,7 +210,7 @@ class DestinationHolder:
             # The car refused (a script error, the car offline): keep it for the next use.
             LOGGER.warning("%s: the held destination could not be sent: %s", self.title, err)
             self.engine.undo_delivery(destination)
-            await self.coordinator.async_engine_changed()
+            await self.coordinator.async_publish_and_save()
 
     async def _async_navigate(self, place: Place, text: str | None) -> None:
         name = place.name or f"{place.latitude:.5f}, {place.longitude:.5f}"

@@ -14,7 +14,8 @@ from homeassistant.core import Event, HomeAssistant, callback
 
 from .approach.engine import EventType
 from .const import DOMAIN, EVENT_CAR_BRIDGE
-from .describe import event_phrase, location_entity, vehicle_name
+from .departures.engine import EVENT_DEPARTURE_EXPECTED
+from .describe import event_minutes, event_phrase, location_entity, vehicle_name
 from .places.destination import DESTINATION_EXPIRED, DESTINATION_SENT
 
 ICONS = {
@@ -23,6 +24,7 @@ ICONS = {
     EventType.ARRIVED_HOME.value: "mdi:home",
     EventType.LEFT_HOME.value: "mdi:car-arrow-right",
     EventType.TIME_TO_HOME_BELOW.value: "mdi:home-clock-outline",
+    EVENT_DEPARTURE_EXPECTED: "mdi:car-clock",
     DESTINATION_SENT: "mdi:map-marker-path",
     DESTINATION_EXPIRED: "mdi:map-marker-off",
 }
@@ -39,7 +41,7 @@ def async_describe_events(
     def async_describe_car_bridge_event(event: Event) -> dict[str, str]:
         data = event.data
         event_type = str(data.get("type"))
-        message = event_phrase(event_type, data.get("threshold_km"), data.get("minutes"))
+        message = event_phrase(event_type, data.get("threshold_km"), event_minutes(data))
         if event_type == DESTINATION_SENT and data.get("name"):
             message = f"was sent the destination {data['name']}"
         description = {

@@ -44,6 +44,7 @@ from .const import (
     SERVICE_CLEAR_DESTINATION,
     SERVICE_FIND_PLACE,
     SERVICE_SEND_DESTINATION,
+    SERVICE_SKIP_NEXT_DEPARTURE,
     WHEN_NEXT_TRIP,
     WHEN_NOW,
 )
@@ -269,6 +270,26 @@ async def _async_clear_destination(call: ServiceCall) -> None:
         await _holder(coordinator).async_clear()
 
 
+SKIP_SCHEMA = vol.Schema(
+    {
+        vol.Optional(key): vol.All(cv.ensure_list, [cv.string])
+        for key in (ATTR_DEVICE_ID, ATTR_ENTITY_ID, ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID)
+    },
+    extra=vol.ALLOW_EXTRA,
+)
+
+
+async def _async_skip_next_departure(call: ServiceCall) -> None:
+    coordinators = _coordinators(call.hass, call)
+    # Check every target first, so a vehicle with nothing to skip changes nothing at all.
+    for coordinator in coordinators:
+        if coordinator.data.departures is None:
+            raise _error("no_departure_expected", vehicle=coordinator.config_entry.title)
+    for coordinator in coordinators:
+        coordinator.config_entry.runtime_data.engines.departures.skip_next()
+        coordinator.async_engines_changed()
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions."""
@@ -290,4 +311,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_find_place,
         schema=FIND_PLACE_SCHEMA,
         supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SKIP_NEXT_DEPARTURE,
+        _async_skip_next_departure,
+        schema=SKIP_SCHEMA,
     )

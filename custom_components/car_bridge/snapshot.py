@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .approach.engine import ApproachState, Home
+from .departures.model import Prediction
 from .places.destination import Destination
 from .vehicle.model import VehicleState
 
@@ -26,5 +27,7 @@ class CarSnapshot:
     home: Home | None
     #: The approach engine's result; None until the source gave a first usable fix.
     approach: ApproachState | None = None
+    #: The next expected departure; None while the departures engine abstains.
+    departures: Prediction | None = None
     #: The destination held for the next trip, or the last one sent.
     destination: Destination | None = None
