@@ -172,3 +172,11 @@ def test_restore_keeps_what_is_sound() -> None:
     assert fresh.restore({**good, "converted_from": "gcj02", "name": 3}) == []
     assert fresh.result is not None
     assert fresh.result.place.name is None
+
+
+def test_unusable_fixes_are_no_trip() -> None:
+    engine = DestinationEngine()
+    engine.hold(DAM, _state(at=(float("nan"), 4.0)), T0)
+    for minute, at in enumerate([HOME, (52.0907, float("inf")), (95.0, 5.0), (float("nan"), 1.0)]):
+        assert engine.update(_state(minute + 1, at=at), _now(minute + 1)) == []
+    assert engine.pending is not None

@@ -22,7 +22,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..vehicle.engines import Conclusion
-from ..vehicle.model import VehicleState
+from ..vehicle.model import Position, VehicleState
 from .model import Datum, Place
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ class DestinationEngine:
             return True
         if self._was_moving is False and state.moving is True:
             return True
-        position = state.position
+        position = _usable(state)
         if self._parked_at is None or position is None:
             return False
         if position.accuracy is not None and position.accuracy > LEFT_PARKING_M:
@@ -183,7 +183,7 @@ class DestinationEngine:
             self._was_locked = state.locked
         if state.moving is not None:
             self._was_moving = state.moving
-        position = state.position
+        position = _usable(state)
         # Where it stands: not while it drives (the next trip starts after a stop).
         if position is not None and self._parked_at is None and state.moving is not True:
             self._parked_at = (position.latitude, position.longitude)
@@ -252,6 +252,14 @@ class DestinationEngine:
         if parked is not None and self._parked_at is None:
             discarded.append("destination parked_at")
         return discarded
+
+
+def _usable(state: VehicleState) -> Position | None:
+    """Return the state's fix if it is a place on the map (never NaN, inf, 95 deg)."""
+    position = state.position
+    if position is None or _point([position.latitude, position.longitude]) is None:
+        return None
+    return position
 
 
 def _number(value: Any) -> float | None:
