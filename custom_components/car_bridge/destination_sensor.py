@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
 from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
 
 from .coordinator import CarBridgeCoordinator
-from .entity import CarBridgeEntity
+from .entity import CarBridgeEntity, CarBridgeEntityDescription
+from .vehicle.model import Capabilities, Command
 
-DESCRIPTION = SensorEntityDescription(key="destination", translation_key="destination")
+
+@dataclass(frozen=True, kw_only=True)
+class DestinationSensorEntityDescription(SensorEntityDescription, CarBridgeEntityDescription):
+    """Describes the destination sensor."""
+
+
+def _navigates(capabilities: Capabilities) -> bool:
+    return capabilities.accepts(Command.NAVIGATE)
+
+
+DESTINATION_SENSORS: tuple[DestinationSensorEntityDescription, ...] = (
+    # Only a source that can be sent a destination has one to show.
+    DestinationSensorEntityDescription(
+        key="destination", translation_key="destination", exists_fn=_navigates
+    ),
+)
 
 
 class DestinationSensor(CarBridgeEntity, SensorEntity):
@@ -19,9 +36,13 @@ class DestinationSensor(CarBridgeEntity, SensorEntity):
 
     _unrecorded_attributes = frozenset({"text"})
 
-    def __init__(self, coordinator: CarBridgeCoordinator) -> None:
+    entity_description: DestinationSensorEntityDescription
+
+    def __init__(
+        self, coordinator: CarBridgeCoordinator, description: DestinationSensorEntityDescription
+    ) -> None:
         """Show the vehicle's destination."""
-        super().__init__(coordinator, DESCRIPTION, ())
+        super().__init__(coordinator, description)
 
     def shown(self) -> Hashable:
         """Return everything the sensor shows."""

@@ -37,12 +37,19 @@ class VehicleEngines:
     def __init__(self, config: Mapping[str, Any], home: Home) -> None:
         """Build the engines for ``config``, measuring against ``home``."""
         self.approach = ApproachAsEngine(ApproachEngine(approach_config(config), home))
+        # Departures follow the approach engine's one decision about home.
         self.departures = DepartureEngine(
-            dt_util.get_default_time_zone(), learning=departure_learning(config)
+            dt_util.get_default_time_zone(),
+            learning=departure_learning(config),
+            at_home=self._at_home,
         )
         self.departures.set_home(home)
         self.destination = DestinationEngine()
         self.all: tuple[Engine, ...] = (self.approach, self.departures, self.destination)
+
+    def _at_home(self) -> bool | None:
+        approach = self.approach.result
+        return None if approach is None else approach.at_home
 
     @property
     def keys(self) -> frozenset[str]:
