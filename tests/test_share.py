@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -17,10 +17,12 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
 from .conftest import HOME_LAT, HOME_LON, send_destination
+from .test_options_live import set_options
 
 TARGET_LAT, TARGET_LON = HOME_LAT + 0.02, HOME_LON + 0.01
 GOOGLE = (
@@ -214,3 +216,36 @@ async def test_zone_destination_keeps_the_zone_name(hass: HomeAssistant) -> None
     await send_destination(hass, zone="zone.home", when="next_trip")
     assert destination(hass).state == hass.states.get("zone.home").name
     assert destination(hass).attributes["source"] == "zone"
+
+
+@pytest.mark.parametrize("entry_options", [{"destination_expiry": 1.0}])
+@pytest.mark.usefixtures("init_integration")
+async def test_the_vehicle_option_sets_the_expiry(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await send_destination(hass, url=GOOGLE, when="next_trip")
+    freezer.tick(timedelta(minutes=61))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert destination(hass).attributes["status"] == "expired"
+
+
+async def test_expiry_option_applies_live_and_is_checked(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    await set_options(hass, init_integration, destination_expiry=2.0)
+    assert init_integration.options["destination_expiry"] == 2.0
+    assert init_integration.state is ConfigEntryState.LOADED
+    await send_destination(hass, url=GOOGLE, when="next_trip")
+    attributes = destination(hass).attributes
+    held = datetime.fromisoformat(attributes["expires"]) - datetime.fromisoformat(
+        attributes["requested"]
+    )
+    assert held == timedelta(hours=2)
+    await set_options(hass, init_integration, destination_expiry=12.0)
+    assert "destination_expiry" not in init_integration.options  # the default is not stored
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"destination_expiry": 500.0}
+    )
+    assert result["errors"] == {"destination_expiry": "out_of_range"}

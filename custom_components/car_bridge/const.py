@@ -82,6 +82,9 @@ WEBHOOK_DEFAULT_OPTIONS: Final = {
 
 # Learned departures: on unless switched off; a workday sensor or a calendar names holidays.
 CONF_DEPARTURE_LEARNING: Final = "departure_learning"
+#: Hours a destination shared for the next trip waits before it expires.
+CONF_DESTINATION_EXPIRY: Final = "destination_expiry"
+DEFAULT_DESTINATION_EXPIRY_H: Final = 12.0
 CONF_DEPARTURE_WORKDAY: Final = "departure_workday"
 CONF_DEPARTURE_CALENDAR: Final = "departure_calendar"
 DEPARTURE_OPTIONS: Final = (

@@ -27,7 +27,6 @@ from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER, WHEN_NEXT_TRIP
 from .coordinator import CarBridgeCoordinator
 from .places import Place, PlaceError, PlaceErrorReason, is_short_link, parse_place
 from .places.destination import (
-    DEFAULT_EXPIRY,
     DESTINATION_SENT,
     Destination,
     DestinationEngine,
@@ -161,7 +160,7 @@ class DestinationHolder:
     # -- actions ----------------------------------------------------------------
 
     async def async_hold(
-        self, place: Place, *, text: str | None, expires_after: timedelta = DEFAULT_EXPIRY
+        self, place: Place, *, text: str | None, expires_after: timedelta | None = None
     ) -> None:
         """Hold a place for the next trip (replacing a held one); saved before it returns."""
         now = dt_util.utcnow()

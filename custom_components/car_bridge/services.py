@@ -52,7 +52,6 @@ from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
 from .destination import DestinationHolder, async_find_place, async_resolve_place
 from .places import Place
-from .places.destination import DEFAULT_EXPIRY
 from .vehicle import trust
 from .vehicle.model import Command
 from .zone import zone_home
@@ -215,10 +214,11 @@ async def _destination(hass: HomeAssistant, data: dict[str, Any]) -> tuple[Place
     return place, None
 
 
-def _expires_after(data: dict[str, Any]) -> timedelta:
+def _expires_after(data: dict[str, Any]) -> timedelta | None:
+    """Return the held destination's time to live; None: the vehicle's option."""
     value = data.get(ATTR_EXPIRES_AFTER)
     if value is None:
-        return DEFAULT_EXPIRY
+        return None
     if isinstance(value, dict):
         try:
             value = cv.time_period_dict(value)

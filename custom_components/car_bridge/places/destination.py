@@ -68,8 +68,9 @@ class DestinationEngine:
 
     key = "destination"
 
-    def __init__(self) -> None:
-        """Start with nothing held."""
+    def __init__(self, *, default_expiry: timedelta = DEFAULT_EXPIRY) -> None:
+        """Start with nothing held; a held place expires after ``default_expiry`` unless told."""
+        self.default_expiry = default_expiry
         self._shown: Destination | None = None
         self._was_locked: bool | None = None
         self._was_moving: bool | None = None
@@ -96,15 +97,15 @@ class DestinationEngine:
         now: datetime,
         *,
         text: str | None = None,
-        expires_after: timedelta = DEFAULT_EXPIRY,
+        expires_after: timedelta | None = None,
     ) -> None:
-        """Hold a place for the next trip, replacing any held one."""
+        """Hold a place for the next trip, replacing any held one (None: the default expiry)."""
         self._shown = Destination(
             place=place,
             status=Status.PENDING,
             text=text,
             requested=now,
-            expires=now + expires_after,
+            expires=now + (expires_after or self.default_expiry),
         )
         self._observe(state, reset=True)
 
