@@ -365,15 +365,9 @@ class SimulatedVehicle(VehicleSource):
         self._publish(self._state.timestamp)
 
     async def async_navigate_to(
-        self,
-        latitude: float,
-        longitude: float,
-        name: str,
-        *,
-        address: str | None = None,
-        text: str | None = None,
+        self, latitude: float, longitude: float, name: str, **_shared: str | None
     ) -> None:
-        """Drive to a point."""
+        """Drive to a point (the shared address and text mean nothing to it)."""
         self.navigate_to(latitude, longitude)
 
     async def async_set_climate(self, on: bool, target: float | None = None) -> None:
