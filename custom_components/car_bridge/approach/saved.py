@@ -6,7 +6,7 @@ Pure Python, no Home Assistant imports.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 import math
 from typing import Any
@@ -94,6 +94,13 @@ def encode(saved: SavedState) -> dict[str, Any]:
             still.longitude,
             still.accuracy,
             still.since.isoformat(),
+            _time_to_str(still.last),
+            still.weight,
+            still.scatter,
+            still.arrived_moving,
+            still.reported_stop,
+            still.first_lat,
+            still.first_lon,
         ],
         "speed": [saved.speed_sum, saved.speed_weight],
         "crossings": {str(km): [a, b] for km, (a, b) in saved.crossings.items()},
@@ -332,18 +339,40 @@ def _time_from_str(value: Any) -> datetime | None:
 def _still_from_list(value: Any) -> Still | None:
     if value is None:
         return None
-    count, lat, lon, accuracy, since = _list(value, 5)
+    # The first format had five parts; the drift-aware estimate twelve.
+    raw = _list(value)
+    if len(raw) not in (5, 12):
+        raise ValueError("still parts")
+    count, lat, lon, accuracy, since = raw[:5]
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ValueError("still count")
     time = _time_from_str(since)
     if time is None:
         raise ValueError("still without time")
-    return Still(
+    still = Still(
         count=count,
         latitude=_latitude(lat),
         longitude=_longitude(lon),
         accuracy=_accuracy(accuracy),
         since=time,
+        first_lat=_latitude(lat),
+        first_lon=_longitude(lon),
+    )
+    if len(raw) == 5:
+        return replace(still, weight=count / max(still.accuracy, 1.0) ** 2, last=time)
+    last, weight, scatter, arrived_moving, reported_stop, first_lat, first_lon = raw[5:]
+    last_time = _time_from_str(last)
+    if last_time is not None and last_time < time:
+        raise ValueError("still seen before it started")
+    return replace(
+        still,
+        last=last_time,
+        weight=_finite(weight, 0.0),
+        scatter=_finite(scatter, 0.0, MAX_SAVED_ACCURACY_M**2),
+        arrived_moving=_bool(arrived_moving),
+        reported_stop=_bool(reported_stop),
+        first_lat=_latitude(first_lat),
+        first_lon=_longitude(first_lon),
     )
 
 
