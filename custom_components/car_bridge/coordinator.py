@@ -8,6 +8,7 @@ write only on change); what the engines conclude goes out as
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -231,6 +232,22 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self.async_set_updated_data(self._snapshot(self.source.state))
         self._store.async_schedule_save(self._save_data)
         LOGGER.debug("%s: options applied without a reload", self.config_entry.title)
+
+    async def async_publish_and_save(self, conclusions: Sequence[Conclusion] = ()) -> None:
+        """Publish what an action changed in an engine; save it at once, then fire ``conclusions``.
+
+        Saved before it returns (and before it is announced): a place held for
+        the next trip survives a power cut the second after the action.
+        """
+        self.async_set_updated_data(self._snapshot(self.source.state))
+        announced: asyncio.Future[None] = self.hass.loop.create_future()
+
+        def _announce() -> None:
+            self._fire(list(conclusions))
+            announced.set_result(None)
+
+        self._store.async_save_then(self._save_data(), _announce)
+        await announced
 
     # -- commands ----------------------------------------------------------
 
