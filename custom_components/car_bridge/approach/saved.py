@@ -240,18 +240,14 @@ def _position(state: Any) -> tuple[float, float, float]:
 
 
 def _home(value: Any) -> Home:
-    latitude, longitude, radius = _list(value, 3)
-    return Home(
-        _latitude(latitude), _longitude(longitude), _finite(radius, 0.0, MAX_SAVED_RADIUS_M)
-    )
+    lat, lon, radius = _list(value, 3)
+    return Home(_latitude(lat), _longitude(lon), _finite(radius, 0.0, MAX_SAVED_RADIUS_M))
 
 
 def _minutes(value: Any) -> int | None:
-    if value is not None and (
-        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SAVED_MINUTES
-    ):
-        raise ValueError("time_to_home_min")
-    return value
+    if value is None or (type(value) is int and 0 <= value <= MAX_SAVED_MINUTES):
+        return value
+    raise ValueError("time_to_home_min")
 
 
 def _speed(value: Any) -> tuple[float, float]:
