@@ -139,6 +139,27 @@ async def test_an_unrecognised_unit_makes_the_value_unknown_with_one_warning(
     assert repr(unit) in warnings[0].getMessage()
 
 
+@pytest.mark.parametrize("unit", [["km"], {"unit": "km"}, 5, True])
+@pytest.mark.parametrize(
+    ("entity", "shown"),
+    [(RANGE, "sensor.model_y_range"), (INSIDE, "sensor.model_y_cabin_temperature")],
+)
+async def test_a_unit_that_is_not_a_string_makes_the_value_unknown_never_a_crash(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture, entity: str, unit: Any, shown: str
+) -> None:
+    """A list or dict as unit_of_measurement was unhashable and crashed the listener."""
+    set_teslamate_states(hass)
+    _set_all(hass, "20")
+    await _add_full(hass)
+    hass.states.async_set(entity, "30", {"unit_of_measurement": unit})
+    await hass.async_block_till_done()
+    assert state(hass, shown) == "unknown"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    hass.states.async_set(entity, "31", {"unit_of_measurement": "km" if entity == RANGE else "°C"})
+    await hass.async_block_till_done()
+    assert state(hass, shown) == "31.0"
+
+
 @pytest.mark.parametrize(
     ("speed", "shown"),
     [
@@ -194,13 +215,12 @@ async def test_unknown_charging_strings_are_logged_once_per_entity_in_bounded_me
     hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
     set_teslamate_states(hass)
-    result = await _add(hass, tracker=TRACKER, charge_state=CHARGING)
+    await _add(hass, tracker=TRACKER, charge_state=CHARGING)
     for i in range(300):
         hass.states.async_set(CHARGING, f"Mystery{i}", {})
         await hass.async_block_till_done()
     assert state(hass, "sensor.model_y_charge_state") == "unknown"
     assert caplog.text.count("is not one Car Bridge knows") == 1
-    assert len(result["result"].runtime_data.coordinator.source._reader.logged) == 1
 
 
 def test_the_gate_refuses_every_kind_of_non_number() -> None:

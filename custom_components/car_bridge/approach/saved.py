@@ -20,6 +20,10 @@ from .still import Still
 SAVE_VERSION = 1
 #: No saved accuracy (m) is worse than the largest maximum accuracy allowed.
 MAX_SAVED_ACCURACY_M = 5000.0
+#: No saved home zone is wider than this (m); none is smaller than nothing.
+MAX_SAVED_RADIUS_M = 100_000.0
+#: No time to home is longer: half the Earth's circumference at a walking pace.
+MAX_SAVED_MINUTES = 1_000_000
 LEGACY_KEYS = frozenset({"latitude", "longitude", "accuracy", "at_home"})
 #: Fixes of the first release's save carry no time: any later fix is newer.
 LEGACY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
@@ -104,7 +108,7 @@ def encode(saved: SavedState) -> dict[str, Any]:
     }
 
 
-_BAD = (KeyError, TypeError, ValueError, AttributeError)
+_BAD = (KeyError, TypeError, ValueError, AttributeError, OverflowError)
 
 
 class _Reader:
@@ -193,7 +197,7 @@ def decode(data: Any) -> SavedState | LegacyState:
     speed_sum, speed_weight = r.read("speed", _speed, (0.0, 0.0))
     last_known: datetime | None = last.time
     return SavedState(
-        home=r.read("home", lambda v: Home(*(_finite(x) for x in _list(v, 3))), None),
+        home=r.read("home", _home, None),
         home_exists=r.read("home_exists", _bool, True),
         latitude=position[0],
         longitude=position[1],
@@ -235,8 +239,17 @@ def _position(state: Any) -> tuple[float, float, float]:
     )
 
 
+def _home(value: Any) -> Home:
+    latitude, longitude, radius = _list(value, 3)
+    return Home(
+        _latitude(latitude), _longitude(longitude), _finite(radius, 0.0, MAX_SAVED_RADIUS_M)
+    )
+
+
 def _minutes(value: Any) -> int | None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SAVED_MINUTES
+    ):
         raise ValueError("time_to_home_min")
     return value
 
@@ -272,11 +285,14 @@ def _optional_time(value: Any) -> datetime | None:
 
 def _finite(value: Any, low: float = -math.inf, high: float = math.inf) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise TypeError(f"not a number: {value!r}")
-    number = float(value)
+        raise TypeError(f"not a number: {value!r:.40}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond 1.8e308
+        raise ValueError("out of range: a huge integer") from None
     if not (math.isfinite(number) and low <= number <= high):
-        raise ValueError(f"out of range: {value!r}")
-    return number
+        raise ValueError(f"out of range: {value!r:.40}")
+    return number + 0.0  # -0.0 is 0: a tracker never shows longitude -0.0
 
 
 def _accuracy(value: Any) -> float:

@@ -11,6 +11,7 @@ of problem is logged once per entity (memory bounded); the value shows
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 import math
 from typing import Any, Final
@@ -20,6 +21,8 @@ from homeassistant.const import (
     ATTR_LONGITUDE,
     ATTR_UNIT_OF_MEASUREMENT,
     PERCENTAGE,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
     UnitOfLength,
     UnitOfTemperature,
 )
@@ -29,7 +32,7 @@ from homeassistant.util.unit_conversion import DistanceConverter, TemperatureCon
 
 from ..const import LOGGER
 from ..vehicle import trust
-from ..vehicle.model import Position
+from ..vehicle.model import Position, Range
 
 #: km/h per unit of a tracker's ``speed`` attribute, by the integration that
 #: makes the tracker: the attribute has no unit of its own. Phones report m/s,
@@ -88,7 +91,8 @@ class Reader:
         """Convert ``value`` from ``unit`` and check it against ``name``'s range."""
         to_unit, converter = _UNITS.get(name, (None, None))
         if unit is not None and unit != to_unit and to_unit is not None:
-            if converter is None or unit not in converter.VALID_UNITS:
+            # A unit that is no string (a list, a dict) is no unit HA knows.
+            if converter is None or not isinstance(unit, str) or unit not in converter.VALID_UNITS:
                 self._bad(entity_id, what, f"in a unit Car Bridge does not know ({unit!r})")
                 return None
             value = converter.convert(value, unit, to_unit)
@@ -149,6 +153,37 @@ class Reader:
             speed=self.attribute(state, "speed", "speed", factor=speed_factor, sentinel=-1.0),
         )
 
+    def limits(
+        self,
+        entity_id: str,
+        attributes: Mapping[str, Any],
+        keys: tuple[str, str, str],
+        name: str,
+        *,
+        unit: str | None = None,
+    ) -> Range | None:
+        """Return the range a mirrored entity's ``keys`` (minimum, maximum, step) say.
+
+        ``attributes`` are the entity's state attributes, or its registry
+        capabilities while it has no state yet. None if it says no sound range.
+        """
+        low_key, high_key, step_key = keys
+        bounds: list[float] = []
+        for key in (low_key, high_key):
+            if (value := trust.number(attributes.get(key))) is None:
+                return None
+            converted = self.convert(entity_id, f"attribute {key}", value, unit, name)
+            if converted is None:
+                return None
+            bounds.append(converted)
+        low, high = bounds
+        if not low < high:
+            return None
+        step = trust.number(attributes.get(step_key), 0.0, high - low)
+        if unit is not None and unit != _UNITS[name][0]:
+            step = None  # a step in °F is no round step in °C
+        return Range(low=low, high=high, step=step or None)
+
 
 #: A tracker's own time of its fix, where its integration gives one (Traccar
 #: Server's ``fix_time``, GPSLogger's and OwnTracks' times, iCloud's
@@ -186,3 +221,16 @@ def fix_time(state: State) -> datetime:
             continue  # a clock ahead: not a time to compare with others
         return min(parsed, received)
     return received
+
+
+def reports_no_speed(state: State | None) -> bool:
+    """Return whether a tracker positively has no speed: it has a fix and no ``speed``.
+
+    A tracker that is not there yet (Home Assistant starting) or has no fix
+    says nothing either way, so its speed is kept.
+    """
+    if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+        return False
+    attributes = state.attributes
+    has_fix = ATTR_LATITUDE in attributes and ATTR_LONGITUDE in attributes
+    return has_fix and "speed" not in attributes

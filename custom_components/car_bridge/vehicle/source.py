@@ -51,10 +51,6 @@ class VehicleSource(ABC):
     def state(self) -> VehicleState:
         """Return the latest state."""
 
-    def refresh(self) -> VehicleState:
-        """Re-read the source (a poll asked for by the user); default: the latest state."""
-        return self.state
-
     def tick(self, now: datetime) -> None:  # noqa: B027 - optional hook
         """Advance a clock-driven source by one tick."""
 
@@ -80,9 +76,6 @@ class VehicleSource(ABC):
     async def async_set_locked(self, locked: bool) -> None:
         """Lock or unlock the doors."""
         raise self._unsupported(Command.LOCK)
-
-    def set_home(self, latitude: float, longitude: float, radius: float) -> None:  # noqa: B027 - optional hook
-        """Tell the source where home is (used by simulated sources)."""
 
     def as_dict(self) -> dict[str, Any]:
         """Return what must be saved to resume after a restart."""
