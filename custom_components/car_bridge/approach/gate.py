@@ -35,6 +35,8 @@ CONFIRM_POSSIBLE = 1.0
 CONFIRM_IMPOSSIBLE = 2.0
 #: A confirming fix less accurate than this counts for half.
 CONFIRM_FULL_WEIGHT_M = 100.0
+#: Known slower than this (m/s), a car stands.
+STANDING_MPS = 1.5
 #: Positions remembered to recognise a stale fix delivered again.
 SEEN_POSITIONS = 32
 #: A held-back fix repeated at exactly the same place is no second opinion (a
@@ -214,7 +216,14 @@ class Gate:
         north, east = local_offset_m(
             last.latitude, last.longitude, sample.latitude, sample.longitude
         )
-        weak = sample.accuracy > CONFIRM_FULL_WEIGHT_M and math.hypot(north, east) > FREE_JUMP_M
+        jump = math.hypot(north, east)
+        weak = sample.accuracy > CONFIRM_FULL_WEIGHT_M and jump > FREE_JUMP_M
+        # A car last seen standing that reappears far off, saying nothing of
+        # its speed, is confirmed by the next fix: after a silence a glitch
+        # looks just like a drive.
+        standing = self.speed is not None and self.speed < STANDING_MPS
+        if standing and (sample.speed is None or sample.speed < STANDING_MPS * 3.6):
+            weak = weak or jump > FREE_JUMP_M + last.accuracy + sample.accuracy
         if not weak and (
             excess <= 0 or (excess <= FREE_JUMP_M and reachable(last, sample, self.time_scale))
         ):
