@@ -25,6 +25,9 @@
    edge, sigma = 30 m, 30 min); a glitch drive (one fix at the zone centre and
    one 2 km sideways, 7 km out); small zones (radius 0 and 40 m, sigma = 30 m).
 
+Departures: the learned-departure model on generated 12-week histories
+(script/bench_departures.py, which says what each figure means).
+
 Prints JSON. Uses no network. Run: script/bench
 """
 
@@ -812,6 +815,10 @@ async def main() -> None:
     catch_up = bench_catch_up()
     quality = bench_approach_quality()
     formats = bench_formats()
+    sys.path.insert(0, str(ROOT / "script"))
+    from bench_departures import bench_departures  # noqa: PLC0415
+
+    departures = bench_departures()
     print(
         json.dumps(
             {
@@ -822,6 +829,7 @@ async def main() -> None:
                 "approach_quality": quality,
                 "formats": formats,
                 "webhook": webhook,
+                "departures": departures,
             },
             indent=2,
         )

@@ -70,6 +70,7 @@ async def test_lists_triggers_and_capabilities(
     assert sorted(t["type"] for t in triggers) == [
         "approaching",
         "arrived_home",
+        "departure_expected",
         "leaving",
         "left_home",
         "time_to_home_below",
@@ -83,6 +84,10 @@ async def test_lists_triggers_and_capabilities(
         hass, DeviceAutomationType.TRIGGER, by_type["time_to_home_below"]
     )
     assert caps["extra_fields"][0]["name"] == "minutes"
+    caps = await async_get_device_automation_capabilities(
+        hass, DeviceAutomationType.TRIGGER, by_type["departure_expected"]
+    )
+    assert caps["extra_fields"][0]["name"] == "minutes_before"
     caps = await async_get_device_automation_capabilities(
         hass, DeviceAutomationType.TRIGGER, by_type["arrived_home"]
     )
@@ -109,6 +114,7 @@ def editor_name(hass: HomeAssistant, texts: dict[str, str], trigger: dict[str, A
                 "SU7 arrives home",
                 "SU7 comes within a distance of home",
                 "SU7 goes beyond a distance from home",
+                "SU7 is expected to leave within a number of minutes",
                 "SU7 is less than a number of minutes from home",
                 "SU7 leaves home",
             ],
@@ -121,6 +127,7 @@ def editor_name(hass: HomeAssistant, texts: dict[str, str], trigger: dict[str, A
                 "SU7 离家超过指定距离",
                 "SU7 距到家少于指定分钟数",
                 "SU7 进入离家指定距离内",
+                "SU7 预计在指定分钟数内出发",
             ],
         ),
     ],

@@ -24,6 +24,7 @@ from .const import (
 )
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
+from .departure_watch import DepartureHolidays
 from .engines import VehicleEngines
 from .options import changed_options, entry_config, home_zone_entity
 from .services import async_setup_services
@@ -111,8 +112,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     )
     entry.async_on_unload(requests_for(hass, device.id, engines.set_requests))
     coordinator.async_start(device.id)
+    holidays = DepartureHolidays(hass, engines.departures, coordinator, config)
+    holidays.async_start()
     entry.runtime_data = CarBridgeData(
-        coordinator=coordinator, engines=engines, home_zone=home_zone
+        coordinator=coordinator, engines=engines, home_zone=home_zone, holidays=holidays
     )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -191,6 +194,7 @@ async def _async_update_listener(hass: HomeAssistant, entry: CarBridgeConfigEntr
         return
     data = entry.runtime_data
     data.engines.apply_options(config)
+    data.holidays.apply_options(config)
     if own and coordinator.apply_source_options is not None:
         coordinator.apply_source_options(config)
     # A new home re-initialises the engines silently.

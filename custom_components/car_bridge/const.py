@@ -82,7 +82,18 @@ WEBHOOK_DEFAULT_OPTIONS: Final = {
 #: Every option of a simulated car.
 DEFAULT_OPTIONS: Final = {**SIMULATOR_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS}
 
+# Learned departures: on unless switched off; a workday sensor or a calendar names holidays.
+CONF_DEPARTURE_LEARNING: Final = "departure_learning"
+CONF_DEPARTURE_WORKDAY: Final = "departure_workday"
+CONF_DEPARTURE_CALENDAR: Final = "departure_calendar"
+DEPARTURE_OPTIONS: Final = (
+    CONF_DEPARTURE_LEARNING,
+    CONF_DEPARTURE_WORKDAY,
+    CONF_DEPARTURE_CALENDAR,
+)
+
 SERVICE_SEND_DESTINATION: Final = "send_destination"
+SERVICE_SKIP_NEXT_DEPARTURE: Final = "skip_next_departure"
 ATTR_ZONE: Final = "zone"
 
 SAVE_DELAY_S: Final = 30

@@ -126,10 +126,16 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
     def _tick_engines(self, now: datetime) -> None:
         """Let time pass for the engines; publish what that changed, if anything."""
         conclusions = [c for engine in self._engines for c in engine.tick(now)]
+        # A result may change with time alone (a predicted departure passed).
         # The vehicle as last fed: the source may hold news it has not reported yet.
         vehicle = self.data.vehicle
         if conclusions or self._snapshot(vehicle) != self.data:
             self._publish(vehicle, conclusions)
+
+    @callback
+    def async_engines_changed(self) -> None:
+        """Publish and save after an engine was changed from outside (an action, a holiday)."""
+        self._publish(self.data.vehicle, [])
 
     async def _async_update_data(self) -> CarSnapshot:
         """Return the latest snapshot (``homeassistant.update_entity`` asks for it).

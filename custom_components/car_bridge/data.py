@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
     from .coordinator import CarBridgeCoordinator
+    from .departure_watch import DepartureHolidays
     from .engines import VehicleEngines
     from .zone import HomeZone
 
@@ -20,6 +21,7 @@ class CarBridgeData:
     coordinator: CarBridgeCoordinator
     engines: VehicleEngines
     home_zone: HomeZone
+    holidays: DepartureHolidays
 
 
 type CarBridgeConfigEntry = ConfigEntry[CarBridgeData]

@@ -15,6 +15,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .approach.engine import EventType
 from .const import DOMAIN
+from .departures.engine import EVENT_DEPARTURE_EXPECTED
 
 
 def event_phrase(event_type: str, threshold_km: float | None, minutes: float | None = None) -> str:
@@ -27,8 +28,14 @@ def event_phrase(event_type: str, threshold_km: float | None, minutes: float | N
         EventType.ARRIVED_HOME.value: "arrived home",
         EventType.LEFT_HOME.value: "left home",
         EventType.TIME_TO_HOME_BELOW.value: f"is less than {mins} from home",
+        EVENT_DEPARTURE_EXPECTED: f"is expected to leave home in {mins}",
     }
     return phrases.get(event_type) or event_type.replace("_", " ")
+
+
+def event_minutes(data: Mapping[str, Any]) -> Any:
+    """Return the minutes an event names (time to home, or before a departure)."""
+    return data.get("minutes", data.get("minutes_before"))
 
 
 def _is_number(value: Any) -> bool:
@@ -44,7 +51,7 @@ def vehicle_name(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
 
 def describe(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
     """Return a sentence for a ``car_bridge_event``: "SU7 came within 5 km of home"."""
-    phrase = event_phrase(str(data.get("type")), data.get("threshold_km"), data.get("minutes"))
+    phrase = event_phrase(str(data.get("type")), data.get("threshold_km"), event_minutes(data))
     return f"{vehicle_name(hass, data)} {phrase}"
 
 

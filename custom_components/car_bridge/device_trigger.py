@@ -31,6 +31,12 @@ from homeassistant.helpers.typing import ConfigType
 
 from .approach.model import EventType, normalize_km, normalize_minutes
 from .const import DOMAIN, EVENT_CAR_BRIDGE
+from .departures.engine import (
+    DEFAULT_MINUTES_BEFORE,
+    EVENT_DEPARTURE_EXPECTED,
+    MAX_MINUTES_BEFORE,
+    MIN_MINUTES_BEFORE,
+)
 from .describe import describe, location_entity
 from .options import (
     DEFAULT_TRIGGER_KM,
@@ -44,7 +50,9 @@ from .triggers import get_requests
 
 CONF_DISTANCE = "distance"
 CONF_MINUTES = "minutes"
+CONF_MINUTES_BEFORE = "minutes_before"
 TYPE_TIME_TO_HOME = EventType.TIME_TO_HOME_BELOW.value
+TYPE_DEPARTURE_EXPECTED = EVENT_DEPARTURE_EXPECTED
 
 DISTANCE_TYPES = {EventType.APPROACHING.value, EventType.LEAVING.value}
 TRIGGER_TYPES = [
@@ -53,6 +61,7 @@ TRIGGER_TYPES = [
     EventType.ARRIVED_HOME.value,
     EventType.LEFT_HOME.value,
     TYPE_TIME_TO_HOME,
+    TYPE_DEPARTURE_EXPECTED,
 ]
 
 # Distance and minutes are checked by hand so that a bad value gets a
@@ -64,6 +73,7 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
         vol.Optional(CONF_ENTITY_ID): cv.entity_id_or_uuid,
         vol.Optional(CONF_DISTANCE): object,
         vol.Optional(CONF_MINUTES): object,
+        vol.Optional(CONF_MINUTES_BEFORE): object,
     }
 )
 
@@ -95,6 +105,13 @@ _NUMBER_FIELDS: dict[str, tuple[str, float, float, float, str]] = {
         MAX_MINUTES,
         "invalid_trigger_minutes",
     ),
+    TYPE_DEPARTURE_EXPECTED: (
+        CONF_MINUTES_BEFORE,
+        DEFAULT_MINUTES_BEFORE,
+        MIN_MINUTES_BEFORE,
+        MAX_MINUTES_BEFORE,
+        "invalid_trigger_minutes",
+    ),
 }
 
 
@@ -105,7 +122,11 @@ async def async_validate_trigger_config(hass: HomeAssistant, config: ConfigType)
         return config
     field, default, low, high, error = number_field
     raw = config.get(field, default)
-    if (value := _number_in(raw, low, high)) is None:
+    value = _number_in(raw, low, high)
+    if value is not None and field == CONF_MINUTES_BEFORE:
+        # Departures are announced in whole minutes.
+        value = int(value) if value.is_integer() else None
+    if value is None:
         raise InvalidDeviceAutomationConfig(
             translation_domain=DOMAIN,
             translation_key=error,
@@ -139,11 +160,18 @@ async def async_get_trigger_capabilities(
     elif trigger_type == TYPE_TIME_TO_HOME:
         field, default, unit = CONF_MINUTES, DEFAULT_MINUTES, "min"
         low, high = MIN_MINUTES, MAX_MINUTES
+    elif trigger_type == TYPE_DEPARTURE_EXPECTED:
+        field, default, unit = CONF_MINUTES_BEFORE, DEFAULT_MINUTES_BEFORE, "min"
+        low, high = MIN_MINUTES_BEFORE, MAX_MINUTES_BEFORE
     else:
         return {}
     selector = NumberSelector(
         NumberSelectorConfig(
-            mode=NumberSelectorMode.BOX, min=low, max=high, step="any", unit_of_measurement=unit
+            mode=NumberSelectorMode.BOX,
+            min=low,
+            max=high,
+            step=1 if field == CONF_MINUTES_BEFORE else "any",
+            unit_of_measurement=unit,
         )
     )
     return {"extra_fields": vol.Schema({vol.Required(field, default=default): selector})}
@@ -175,6 +203,11 @@ async def async_attach_trigger(
         minutes = normalize_minutes(config[CONF_MINUTES])
         event_data[CONF_MINUTES] = minutes
         unsubs.append(requests.add_minutes(device_id, minutes))
+    elif trigger_type == TYPE_DEPARTURE_EXPECTED:
+        before = int(config[CONF_MINUTES_BEFORE])
+        event_data[CONF_MINUTES_BEFORE] = before
+        # The engine announces only the minutes something asks for (and 30).
+        unsubs.append(requests.add_departure_minutes(device_id, before))
     event_config = event_trigger.TRIGGER_SCHEMA(
         {
             event_trigger.CONF_PLATFORM: "event",

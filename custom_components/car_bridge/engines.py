@@ -21,9 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from homeassistant.util import dt as dt_util
+
 from .approach.as_engine import ApproachAsEngine
 from .approach.engine import ApproachEngine, Home
-from .options import approach_config
+from .departures.engine import DepartureEngine
+from .options import approach_config, departure_learning
 from .vehicle.engines import Engine
 
 
@@ -33,7 +36,11 @@ class VehicleEngines:
     def __init__(self, config: Mapping[str, Any], home: Home) -> None:
         """Build the engines for ``config``, measuring against ``home``."""
         self.approach = ApproachAsEngine(ApproachEngine(approach_config(config), home))
-        self.all: tuple[Engine, ...] = (self.approach,)
+        self.departures = DepartureEngine(
+            dt_util.get_default_time_zone(), learning=departure_learning(config)
+        )
+        self.departures.set_home(home)
+        self.all: tuple[Engine, ...] = (self.approach, self.departures)
 
     @property
     def keys(self) -> frozenset[str]:
@@ -57,7 +64,14 @@ class VehicleEngines:
     def apply_options(self, config: Mapping[str, Any]) -> None:
         """Apply new options live; new thresholds start from where the car is."""
         self.approach.engine.config = approach_config(config)
+        self.departures.learning = departure_learning(config)
 
-    def set_requests(self, thresholds_km: Iterable[float], minutes: Iterable[float]) -> None:
+    def set_requests(
+        self,
+        thresholds_km: Iterable[float],
+        minutes: Iterable[float],
+        departure_minutes: Iterable[float] = (),
+    ) -> None:
         """Apply what the device triggers ask for (see ``triggers.py``)."""
         self.approach.set_requests(thresholds_km, minutes)
+        self.departures.set_minutes(int(m) for m in departure_minutes)

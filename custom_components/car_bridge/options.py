@@ -18,6 +18,7 @@ import probatio as vol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     EntitySelector,
     EntitySelectorConfig,
     NumberSelector,
@@ -34,6 +35,9 @@ from .const import (
     CONF_BATTERY_START,
     CONF_CONNECTION_TIMEOUT,
     CONF_CRUISE_SPEED,
+    CONF_DEPARTURE_CALENDAR,
+    CONF_DEPARTURE_LEARNING,
+    CONF_DEPARTURE_WORKDAY,
     CONF_GPS_NOISE,
     CONF_HYSTERESIS,
     CONF_MAX_ACCURACY,
@@ -43,6 +47,7 @@ from .const import (
     CONF_TIME_FACTOR,
     CONF_ZONE,
     DEFAULT_ZONE,
+    DEPARTURE_OPTIONS,
 )
 
 if TYPE_CHECKING:
@@ -78,6 +83,12 @@ RANGES: Final[dict[str, tuple[float, float]]] = {
 }
 
 ZONE_SELECTOR = EntitySelector(EntitySelectorConfig(domain="zone"))
+#: The departure options' fields: optional, stored only when set (learning is on unless off).
+DEPARTURE_FIELDS: Final[dict[str, Selector[Any]]] = {
+    CONF_DEPARTURE_LEARNING: BooleanSelector(),
+    CONF_DEPARTURE_WORKDAY: EntitySelector(EntitySelectorConfig(domain="binary_sensor")),
+    CONF_DEPARTURE_CALENDAR: EntitySelector(EntitySelectorConfig(domain="calendar")),
+}
 
 
 # -- the options in force ------------------------------------------------------
@@ -106,10 +117,15 @@ def approach_config(config: Mapping[str, Any]) -> ApproachConfig:
     )
 
 
+def departure_learning(config: Mapping[str, Any]) -> bool:
+    """Return whether departures are learned (and predicted)."""
+    return bool(config.get(CONF_DEPARTURE_LEARNING, True))
+
+
 def changed_options(applied: Mapping[str, Any], config: Mapping[str, Any]) -> set[str]:
     """Return the kind's own options that differ (the common ones always apply live)."""
     changed = {key for key in config.keys() | applied.keys() if config.get(key) != applied.get(key)}
-    return changed - COMMON_DEFAULT_OPTIONS.keys() - {CONF_ZONE}
+    return changed - COMMON_DEFAULT_OPTIONS.keys() - {CONF_ZONE} - set(DEPARTURE_OPTIONS)
 
 
 # -- checking what was typed -----------------------------------------------------
@@ -191,7 +207,18 @@ def common_fields(current: Mapping[str, Any]) -> dict[Any, Selector[Any]]:
         CONF_MAX_ACCURACY: number_selector("m"),
         CONF_ZONE: ZONE_SELECTOR,
     }
-    return {vol.Required(key, default=current[key]): sel for key, sel in fields.items()}
+    return {
+        **{vol.Required(key, default=current[key]): sel for key, sel in fields.items()},
+        # Learning defaults to on; the holiday entities are optional.
+        **{
+            (
+                vol.Optional(key, default=bool(current.get(key, True)))
+                if key == CONF_DEPARTURE_LEARNING
+                else vol.Optional(key)
+            ): sel
+            for key, sel in DEPARTURE_FIELDS.items()
+        },
+    }
 
 
 def check_common(user_input: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
@@ -201,4 +228,9 @@ def check_common(user_input: Mapping[str, Any], errors: Errors) -> dict[str, Any
         CONF_THRESHOLDS: parse_thresholds(user_input[CONF_THRESHOLDS], errors),
         CONF_HYSTERESIS: float(user_input[CONF_HYSTERESIS]),
         CONF_MAX_ACCURACY: float(user_input[CONF_MAX_ACCURACY]),
+        **{
+            key: user_input[key]
+            for key in DEPARTURE_FIELDS
+            if user_input.get(key) not in (None, "", True)
+        },
     }

@@ -26,6 +26,7 @@ from homeassistant.helpers.typing import StateType
 
 from .approach.engine import Direction
 from .data import CarBridgeConfigEntry
+from .departure_sensor import VALUES as DEPARTURE_VALUES, NextDepartureSensor
 from .entity import CarBridgeEntity, provided
 from .snapshot import CarSnapshot
 from .vehicle.model import ChargeState, Value
@@ -183,6 +184,8 @@ async def async_setup_entry(
         for description in SENSORS
         if provided(capabilities, description.values)
     )
+    if provided(capabilities, DEPARTURE_VALUES):
+        async_add_entities([NextDepartureSensor(coordinator)])
 
 
 class CarBridgeSensor(CarBridgeEntity, SensorEntity):

@@ -26,8 +26,8 @@ from .const import DOMAIN
 
 REQUESTS_KEY: HassKey[TriggerRequests] = HassKey(f"{DOMAIN}_trigger_requests")
 
-#: Applies a device's requests: (distances in km, minutes).
-type Apply = Callable[[Iterable[float], Iterable[float]], None]
+#: Applies a device's requests: (distances in km, minutes to home, minutes before a departure).
+type Apply = Callable[[Iterable[float], Iterable[float], Iterable[float]], None]
 
 
 @dataclass
@@ -36,12 +36,18 @@ class DeviceRequests:
 
     thresholds: Counter[float] = field(default_factory=Counter)
     minutes: Counter[float] = field(default_factory=Counter)
+    departure_minutes: Counter[float] = field(default_factory=Counter)
     listener: Callable[[], None] | None = None
 
     @property
     def unused(self) -> bool:
         """Return whether nothing asks for or listens to this device any more."""
-        return not self.thresholds and not self.minutes and self.listener is None
+        return (
+            not self.thresholds
+            and not self.minutes
+            and not self.departure_minutes
+            and self.listener is None
+        )
 
 
 class TriggerRequests:
@@ -80,6 +86,11 @@ class TriggerRequests:
     def add_minutes(self, device_id: str, minutes: float) -> CALLBACK_TYPE:
         """Ask for time-to-home crossings of ``minutes``; returns the call that withdraws it."""
         return self._add(device_id, "minutes", normalize_minutes(minutes))
+
+    @callback
+    def add_departure_minutes(self, device_id: str, minutes: int) -> CALLBACK_TYPE:
+        """Ask for ``departure_expected`` ``minutes`` ahead; returns the call that withdraws it."""
+        return self._add(device_id, "departure_minutes", minutes)
 
     def _add(self, device_id: str, kind: str, key: float) -> CALLBACK_TYPE:
         counter: Counter[float] = getattr(self.device(device_id), kind)
@@ -128,7 +139,7 @@ def requests_for(hass: HomeAssistant, device_id: str, apply: Apply) -> CALLBACK_
 
     @callback
     def changed() -> None:
-        apply(requests.thresholds, requests.minutes)
+        apply(requests.thresholds, requests.minutes, requests.departure_minutes)
 
     requests.listener = changed
     changed()
