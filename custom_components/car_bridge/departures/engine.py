@@ -16,6 +16,7 @@ from ..approach.geo import ellipsoid_distance
 from ..approach.model import DEFAULT_HYSTERESIS_M, UNKNOWN_ACCURACY_M, Home
 from ..vehicle.engines import Conclusion
 from ..vehicle.model import VehicleState
+from ..vehicle.trust import coordinates
 from .model import TOLERANCE_MIN, Departure, DepartureModel, Prediction
 from .saved import dump, load
 
@@ -73,11 +74,11 @@ class DepartureEngine:
         if self.model.first_day is None and self.learning:
             self.model.start(self.model.local(now)[0])
         position, home = state.position, self._home
-        if position is not None and home is not None:
+        # A fix no gate has judged (NaN, infinite, out of range) is no place.
+        point = None if position is None else coordinates(position.latitude, position.longitude)
+        if position is not None and point is not None and home is not None:
             when = state.fix_time or state.timestamp
-            centre = ellipsoid_distance(
-                position.latitude, position.longitude, home.latitude, home.longitude
-            )
+            centre = ellipsoid_distance(*point, home.latitude, home.longitude)
             accuracy = min(position.accuracy or UNKNOWN_ACCURACY_M, 1000.0)
             if self.at_home is None:
                 self.at_home = centre <= home.radius + self._hysteresis_m
