@@ -1,14 +1,18 @@
 """The departures engine: learns each departure from home, announces the expected ones.
 
 Pure Python, no Home Assistant imports; implements the ``Engine`` protocol of
-``vehicle/engines.py`` (key ``departures``). It judges "home" from the fixes
-the way the approach engine decides a departure (beyond the zone by more than
-the hysteresis and the fix's accuracy), so it needs nothing but the state.
+``vehicle/engines.py`` (key ``departures``). In a vehicle it learns from the
+approach engine's decision about home (``at_home``, the same decision that
+fires ``left_home`` and ``arrived_home``), so GPS jitter and glitches the
+approach engine rejects never count as a departure. On its own (the bench,
+the pure tests) it judges home from the fixes the way the approach engine
+decides a departure: beyond the zone by more than the hysteresis and the
+fix's accuracy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -43,8 +47,14 @@ class DepartureEngine:
         *,
         learning: bool = True,
         hysteresis_m: float = DEFAULT_HYSTERESIS_M,
+        at_home: Callable[[], bool | None] | None = None,
     ) -> None:
-        """Create an engine working in the local time of ``tz``."""
+        """Create an engine working in the local time of ``tz``.
+
+        ``at_home`` gives the vehicle's decision about home (None while it has
+        none); without it the engine judges home from the fixes itself.
+        """
+        self._decided_home = at_home
         self.model = DepartureModel(tz)
         self.learning = learning
         self._hysteresis_m = hysteresis_m
@@ -73,12 +83,26 @@ class DepartureEngine:
         """Learn a departure or a return from the state's fix."""
         if self.model.first_day is None and self.learning:
             self.model.start(self.model.local(now)[0])
+        when = state.fix_time or state.timestamp
+        if self._decided_home is not None:
+            decided = self._decided_home()
+            if decided is not None and self.at_home is not None and decided != self.at_home:
+                if decided:
+                    self._back(when, state.odometer)
+                else:
+                    self._left(when, state.odometer)
+            if decided is not None:
+                self.at_home = decided
+            return self.tick(now if self._now is None else max(now, self._now))
         position, home = state.position, self._home
-        # A fix no gate has judged (NaN, infinite, out of range) is no place.
-        point = None if position is None else coordinates(position.latitude, position.longitude)
-        if position is not None and point is not None and home is not None:
-            when = state.fix_time or state.timestamp
-            centre = ellipsoid_distance(*point, home.latitude, home.longitude)
+        if (
+            position is not None
+            and home is not None
+            and coordinates(position.latitude, position.longitude)
+        ):
+            centre = ellipsoid_distance(
+                position.latitude, position.longitude, home.latitude, home.longitude
+            )
             accuracy = min(position.accuracy or UNKNOWN_ACCURACY_M, 1000.0)
             if self.at_home is None:
                 self.at_home = centre <= home.radius + self._hysteresis_m
