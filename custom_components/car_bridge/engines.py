@@ -36,7 +36,7 @@ class VehicleEngines:
     def __init__(self, config: Mapping[str, Any], home: Home) -> None:
         """Build the engines for ``config``, measuring against ``home``."""
         self.approach = ApproachAsEngine(ApproachEngine(approach_config(config), home))
-        # Fed after the approach engine, whose decision about home it learns from.
+        # Departures follow the approach engine's one decision about home.
         self.departures = DepartureEngine(
             dt_util.get_default_time_zone(),
             learning=departure_learning(config),
@@ -46,8 +46,8 @@ class VehicleEngines:
         self.all: tuple[Engine, ...] = (self.approach, self.departures)
 
     def _at_home(self) -> bool | None:
-        state = self.approach.engine.state
-        return None if state is None else state.at_home
+        approach = self.approach.result
+        return None if approach is None else approach.at_home
 
     @property
     def keys(self) -> frozenset[str]:

@@ -1,34 +1,27 @@
-"""Saving and restoring the approach engine's whole state, so a restart is invisible.
+"""Saving and restoring the approach engine: a restart is invisible.
 
-Pure Python, no Home Assistant imports. :class:`Resumable` is mixed into
-:class:`~.engine.ApproachEngine`: the file format is :mod:`.saved`'s, and this
-is what puts a decoded save back into a running engine, part by part.
+Pure Python, no Home Assistant imports. The engine's state is written by
+:func:`.saved.encode` and read back part by part by :func:`.saved.decode`.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .crossings import Minutes, Thresholds
 from .eta import TimeToHome
 from .gate import Gate
-from .model import (
-    ApproachConfig,
-    ApproachState,
-    Direction,
-    Home,
-    MalformedStateError,
-    Sample,
-)
+from .model import ApproachConfig, ApproachState, Direction, Home, MalformedStateError, Sample
 from .saved import LegacyState, SavedState, decode, encode
 from .still import Still
 
 
 class Resumable:
-    """The engine's saving and restoring (the engine's state lives in the engine)."""
+    """The engine's saving and restoring (mixed into :class:`.engine.ApproachEngine`)."""
 
+    _config: ApproachConfig
     _home: Home
     _home_exists: bool
     _state: ApproachState | None
@@ -40,18 +33,21 @@ class Resumable:
     _thresholds: Thresholds
     _minutes: Minutes
 
-    if TYPE_CHECKING:
+    def _reset(self) -> None:
+        raise NotImplementedError
 
-        @property
-        def config(self) -> ApproachConfig:
-            """Return the engine's tunables."""
+    def _initialise(self, sample: Sample, direction: Direction | None = None) -> None:
+        raise NotImplementedError
 
-        def _reset(self) -> None: ...
-        def _initialise(self, sample: Sample, direction: Direction | None = None) -> None: ...
-        def _shown_distance(self, lat: float, lon: float, at_home: bool) -> float: ...
-        def _centre_m(self, lat: float, lon: float) -> float: ...
-        def set_home(self, home: Home | None) -> None:
-            """Measure against a new home (the engine's)."""
+    def _centre_m(self, lat: float, lon: float) -> float:
+        raise NotImplementedError
+
+    def _shown_distance(self, lat: float, lon: float, at_home: bool) -> float:
+        raise NotImplementedError
+
+    def set_home(self, home: Home | None) -> None:
+        """Measure against a new home (None: it was deleted); fire nothing."""
+        raise NotImplementedError
 
     def as_dict(self) -> dict[str, Any] | None:
         """Return everything needed to resume as if there had been no restart."""
@@ -137,7 +133,7 @@ class Resumable:
         sample = saved.sample
         edge = self._centre_m(sample.latitude, sample.longitude) - self._home.radius
         # Home as saved, unless that place is beyond leaving distance now.
-        at_home = saved.at_home and edge <= self.config.hysteresis_m
+        at_home = saved.at_home and edge <= self._config.hysteresis_m
         self._reset()
         self._initialise(sample)
         if self._home_exists and self._state is not None and self._state.at_home != at_home:
