@@ -137,6 +137,24 @@ def no_deprecation_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     assert not found, found
 
 
+@pytest.fixture(autouse=True)
+def no_template_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test during which a template (a bundled blueprint's) reads a missing variable.
+
+    Home Assistant only warns (``Template variable warning``) and renders an
+    empty value, so a blueprint that reads ``trigger.event.data.url`` of an
+    Android share without a URL would work in tests and flood a user's log.
+    """
+    yield
+    found = [
+        record.getMessage()
+        for record in caplog.get_records("call") + caplog.get_records("setup")
+        if record.levelno >= logging.WARNING
+        and record.getMessage().startswith(("Template variable warning", "Template variable error"))
+    ]
+    assert not found, found
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots with Home Assistant's serializer (registry ids and times as ANY), as core's.
