@@ -98,6 +98,8 @@ class VehicleState:
     #: The source's "energy added" counter; it may drop when a session starts.
     energy_added: float | None = None  # kWh
     charging_current: float | None = None  # A, what the car is set to draw
+    #: The lowest and highest current it can be set to (None: not known).
+    charging_current_range: tuple[float, float] | None = None
     charge_limit: int | None = None  # %
     charging_enabled: bool | None = None
     cabin_temperature: float | None = None  # °C

@@ -42,6 +42,10 @@ from .source import VehicleSource
 
 BATTERY_CAPACITY_WH = 101_000.0
 AC_CHARGE_POWER_KW = 11.0
+#: The wallbox: power = current × voltage × phases, capped by the on-board charger.
+CHARGING_CURRENT_RANGE = (6, 16)  # A (IEC 61851 needs at least 6 A)
+CHARGING_VOLTAGE = 230.0
+CHARGING_PHASES = 3
 TAPER_START_PERCENT = 80.0
 ACCELERATION = 1.5  # m/s², also used for braking
 AUX_POWER_W = 250.0  # lights, electronics while driving
@@ -94,6 +98,9 @@ class _Physics:
     charging_enabled: bool = True
     plugged_in: bool = False
     charge_limit: int = 80
+    charging_current: int = CHARGING_CURRENT_RANGE[1]
+    #: Energy added this charging session (a new one starts at each plug-in).
+    energy_added_wh: float = 0.0
     locked: bool = True
     consumption_wh_per_km: float = DEFAULT_CONSUMPTION_WH_PER_KM
     charging_power_kw: float = 0.0
@@ -180,6 +187,8 @@ class SimulatedVehicle(VehicleSource):
             "charging_enabled": p.charging_enabled,
             "plugged_in": p.plugged_in,
             "charge_limit": p.charge_limit,
+            "charging_current": p.charging_current,
+            "energy_added_wh": p.energy_added_wh,
             "locked": p.locked,
             "consumption_wh_per_km": p.consumption_wh_per_km,
         }
@@ -217,6 +226,9 @@ class SimulatedVehicle(VehicleSource):
             range_km=round(p.energy_wh / p.consumption_wh_per_km, 0),
             charge_state=charge_state,
             charging_power=round(p.charging_power_kw, 2),
+            energy_added=round(p.energy_added_wh / 1000, 2),
+            charging_current=p.charging_current,
+            charging_current_range=CHARGING_CURRENT_RANGE,
             charge_limit=p.charge_limit,
             charging_enabled=p.charging_enabled,
             cabin_temperature=round(p.cabin, 1),
@@ -348,6 +360,7 @@ class SimulatedVehicle(VehicleSource):
             and self._at_home()
         ):
             p.plugged_in = True
+            p.energy_added_wh = 0.0
 
     def _charge(self, dt: float) -> None:
         p = self._p
@@ -358,9 +371,12 @@ class SimulatedVehicle(VehicleSource):
         taper = 1.0
         if soc > TAPER_START_PERCENT:
             taper = max(0.1, (100 - soc) / (100 - TAPER_START_PERCENT))
-        p.charging_power_kw = AC_CHARGE_POWER_KW * taper
+        wallbox_kw = p.charging_current * CHARGING_VOLTAGE * CHARGING_PHASES / 1000
+        p.charging_power_kw = min(AC_CHARGE_POWER_KW * taper, wallbox_kw)
         limit_wh = BATTERY_CAPACITY_WH * p.charge_limit / 100
+        before = p.energy_wh
         p.energy_wh = min(limit_wh, p.energy_wh + p.charging_power_kw * 1000 * dt / 3600)
+        p.energy_added_wh += max(0.0, p.energy_wh - before)
 
     # -- commands ----------------------------------------------------------
 
@@ -390,6 +406,13 @@ class SimulatedVehicle(VehicleSource):
         self._charge(0.0)
         self._publish(self._state.timestamp)
 
+    def set_charging_current(self, amps: int) -> None:
+        """Set the current the car draws (clamped to the wallbox's range)."""
+        low, high = CHARGING_CURRENT_RANGE
+        self._p.charging_current = max(low, min(high, int(amps)))
+        self._charge(0.0)
+        self._publish(self._state.timestamp)
+
     def set_locked(self, locked: bool) -> None:
         """Lock or unlock the doors."""
         self._p.locked = locked
@@ -410,6 +433,10 @@ class SimulatedVehicle(VehicleSource):
     async def async_set_charge_limit(self, percent: int) -> None:
         """Set the charge limit."""
         self.set_charge_limit(percent)
+
+    async def async_set_charging_current(self, amps: int) -> None:
+        """Set the charging current."""
+        self.set_charging_current(amps)
 
     async def async_set_locked(self, locked: bool) -> None:
         """Lock or unlock the doors."""
@@ -432,6 +459,8 @@ _SAVED_NUMBERS: tuple[tuple[str, str, float, float], ...] = (
     ("cabin", "cabin", *CABIN_RANGE),
     ("climate_target", "climate_target", *CLIMATE_TARGET_RANGE),
     ("charge_limit", "charge_limit", *CHARGE_LIMIT_RANGE),
+    ("charging_current", "charging_current", *CHARGING_CURRENT_RANGE),
+    ("energy_added_wh", "energy_added", 0.0, BATTERY_CAPACITY_WH * 10),
     ("consumption_wh_per_km", "consumption", *CONSUMPTION_RANGE),
 )
 _SAVED_FLAGS = ("climate_on", "charging_enabled", "plugged_in", "locked")
@@ -460,7 +489,8 @@ def _restore(p: _Physics, data: dict[str, Any]) -> list[str]:
             if (value := trust.number(data[key], low, high)) is None:
                 discarded.append(name)
             else:
-                setattr(p, key, int(value) if key == "charge_limit" else value)
+                whole = key in {"charge_limit", "charging_current"}
+                setattr(p, key, int(value) if whole else value)
     for key in _SAVED_FLAGS:
         if key in data:
             if (flag := trust.boolean(data[key])) is None:
