@@ -39,6 +39,7 @@ from .coordinator import (
     zone_issue_id,
 )
 from .data import CarBridgeConfigEntry, CarBridgeData
+from .meter import energy_meter
 from .services import async_setup_services
 from .sources import KINDS
 from .sources.base import SetupContext
@@ -123,9 +124,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
             saved.discard(*(f"approach {part}" for part in engine.restore(saved.approach)))
         except KeyError, TypeError, ValueError:
             saved.discard("approach")
+    meter = energy_meter(engine, saved)
     saved.warn(entry.title)
     if not zone_exists:
         engine.set_home(None)  # nothing is home while the zone is deleted
+        meter.set_home(None)
 
     coordinator = CarBridgeCoordinator(
         hass,
@@ -137,6 +140,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         extra_save=built.extra_save,
         applied_options=config,
         apply_source_options=built.apply_options,
+        engines=[meter],
     )
     device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,

@@ -7,7 +7,7 @@ change), then out as ``car_bridge_event`` events.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -40,6 +40,8 @@ from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER
 from .data import CarBridgeConfigEntry
 from .hub import DeviceWatch, get_hub
 from .storage import CarBridgeStore
+from .vehicle.energy import EnergyResult
+from .vehicle.engines import Engine
 from .vehicle.model import Command, Value, VehicleError, VehicleState
 from .vehicle.source import VehicleSource
 
@@ -51,6 +53,8 @@ class CarSnapshot:
     vehicle: VehicleState
     #: None until the source gave a first usable fix.
     approach: ApproachState | None
+    #: The energy meter's result (None without one).
+    energy: EnergyResult | None = None
 
 
 def zone_home(hass: HomeAssistant, zone_entity_id: str) -> Home | None:
@@ -90,11 +94,14 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         extra_save: Callable[[], dict[str, Any]],
         applied_options: Mapping[str, Any] | None = None,
         apply_source_options: Callable[[Mapping[str, Any]], None] | None = None,
+        engines: Sequence[Engine] = (),
     ) -> None:
         """Create the coordinator; :meth:`async_start` starts the flow of data."""
         super().__init__(hass, LOGGER, config_entry=entry, name=entry.title, update_interval=None)
         self.source = source
         self.engine = engine
+        #: The pure engines beside the approach engine (the energy meter), fed after it.
+        self.engines = tuple(engines)
         self.zone_entity_id = zone_entity_id
         self.device_id: str | None = None
         self._watch: DeviceWatch | None = None
@@ -128,7 +135,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         restored = self.engine.state is not None
         events = self._feed(state)
         self._note_availability(state)
-        self.data = CarSnapshot(state, self.engine.state)
+        self.data = self._snapshot(state)
         if restored and events:
             self._store.async_save_then(self._save_data(), partial(self._fire, events))
         if self.engine.state is not None:
@@ -174,7 +181,11 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         only has to succeed, so that a requested update never marks the
         vehicle failed.
         """
-        return CarSnapshot(self.source.state, self.engine.state)
+        return self._snapshot(self.source.state)
+
+    def _snapshot(self, state: VehicleState) -> CarSnapshot:
+        energy = next((e.result for e in self.engines if e.key == "energy"), None)
+        return CarSnapshot(state, self.engine.state, energy)
 
     @callback
     def async_set_updated_data(self, data: CarSnapshot) -> None:
@@ -190,7 +201,14 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self.async_update_listeners()
 
     def _feed(self, state: VehicleState) -> list[ApproachEvent]:
-        """Give the engine the state's fix; the only place the engine is fed."""
+        """Give the engines the state (the approach engine its fix); the only place they are fed."""
+        events = self._feed_approach(state)
+        for engine in self.engines:
+            # The energy meter concludes nothing; its result is on the snapshot.
+            engine.update(state, state.timestamp)
+        return events
+
+    def _feed_approach(self, state: VehicleState) -> list[ApproachEvent]:
         if state.position is None:
             return []
         # A Position is a fix as the engine reads it: a missing (or 0) accuracy
@@ -222,7 +240,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
             # Coming back (or a first fix) is never an arrival or a departure.
             events = []
         approach = self.engine.state
-        self.async_set_updated_data(CarSnapshot(state, approach))
+        self.async_set_updated_data(self._snapshot(state))
         if events:
             # Written before announced: a power cut neither repeats nor loses it.
             self._store.async_save_then(self._save_data(), partial(self._fire, events))
@@ -255,6 +273,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         return {
             "vehicle": self.source.as_dict(),
             "approach": self.engine.as_dict(),
+            **{engine.key: engine.as_dict() for engine in self.engines},
             "home": {
                 "latitude": self.engine.home.latitude,
                 "longitude": self.engine.home.longitude,
@@ -326,9 +345,11 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
     def set_home(self, home: Home | None) -> None:
         """Measure against a new home; None while the home zone is deleted."""
         self.engine.set_home(home)
+        for engine in self.engines:
+            engine.set_home(home)
         if home is not None:
             self.source.set_home(home.latitude, home.longitude, home.radius)
-        self.async_set_updated_data(CarSnapshot(self.source.state, self.engine.state))
+        self.async_set_updated_data(self._snapshot(self.source.state))
 
     # -- commands ----------------------------------------------------------
 

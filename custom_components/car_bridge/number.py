@@ -8,6 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import CarBridgeConfigEntry
+from .energy_entities import charging_current_numbers
 from .entity import CarBridgeEntity, provided
 from .vehicle.model import Command, Value
 
@@ -35,6 +36,7 @@ async def async_setup_entry(
     coordinator = entry.runtime_data.coordinator
     if provided(coordinator.source.capabilities, CHARGE_LIMIT_VALUES):
         async_add_entities([CarBridgeChargeLimit(coordinator, CHARGE_LIMIT, CHARGE_LIMIT_VALUES)])
+    async_add_entities(charging_current_numbers(coordinator))
 
 
 class CarBridgeChargeLimit(CarBridgeEntity, NumberEntity):

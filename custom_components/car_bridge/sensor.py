@@ -27,6 +27,7 @@ from homeassistant.helpers.typing import StateType
 from .approach.engine import Direction
 from .coordinator import CarSnapshot
 from .data import CarBridgeConfigEntry
+from .energy_entities import energy_sensors
 from .entity import CarBridgeEntity, provided
 from .vehicle.model import ChargeState, Value
 
@@ -183,6 +184,7 @@ async def async_setup_entry(
         for description in SENSORS
         if provided(capabilities, description.values)
     )
+    async_add_entities(energy_sensors(coordinator))
 
 
 class CarBridgeSensor(CarBridgeEntity, SensorEntity):
