@@ -89,6 +89,18 @@ def test_a_spike_beyond_the_charger_is_not_added() -> None:
     assert _counter_run([1.0, 30.0], power=None).total_kwh == 0
 
 
+def test_a_rise_the_battery_level_explains_is_no_spike() -> None:
+    # A simulated car with a time factor of 10: 11 kW reported, 110 kW delivered.
+    meter = EnergyMeter(HOME)
+    result = _feed(
+        meter,
+        _state(0, counter=0.0, power=11.0, level=50.0),
+        _state(1, counter=1.83, power=11.0, level=51.8),
+        _state(2, counter=3.0, power=11.0, level=51.9),  # not explained by either: refused
+    )
+    assert result.total_kwh == pytest.approx(1.83)
+
+
 def test_a_counter_covers_an_outage() -> None:
     meter = EnergyMeter(HOME)
     # 2 hours without news at 11 kW: the counter says 22 kWh went in.

@@ -10,8 +10,9 @@ the key ``"energy"``. Two ways to measure, chosen by what the source gives:
   was a glitch (back near the old value: counting resumes from the old
   value) or a new session (still low: counting resumes from zero). A rise
   larger than the charger could have delivered since the previous reading
-  (:func:`_plausible_kwh`) is a spike: the meter takes it as its new
-  baseline and adds nothing, the guard Teslemetry added for core #151174.
+  (:func:`_plausible_kwh`) and than the battery level's rise explains is a
+  spike: the meter takes it as its new baseline and adds nothing, the guard
+  Teslemetry added for core #151174.
   A counter covers the time Home Assistant was down, so a restart or an
   outage loses nothing.
 * **Otherwise the charging power**, integrated while energy flows (a
@@ -53,6 +54,9 @@ MAX_CHARGER_KW: Final = 400.0
 #: A rise may exceed the reported power by this factor plus :data:`SLACK_KWH`.
 POWER_MARGIN: Final = 1.25
 SLACK_KWH: Final = 0.1
+#: ... or by what the battery level rose, at most this per % (a 250 kWh battery):
+#: a simulated car with a time factor charges faster than its power says.
+MAX_KWH_PER_PERCENT: Final = 2.5
 #: The charge rate is measured over this window.
 RATE_WINDOW: Final = timedelta(minutes=20)
 #: ... once it spans at least this long.
@@ -101,11 +105,12 @@ class EnergyMeter:
         self._total = 0.0
         self._home_total = 0.0
         self._counter_seen = False
-        #: Last accepted counter reading and when (the baseline rises are measured from).
+        #: Last accepted counter reading, when, and the battery level then (the baseline).
         self._counter: float | None = None
         self._counter_time: datetime | None = None
-        #: The baseline and its time before a suspected reset (None when nothing is suspected).
-        self._suspect: tuple[float, datetime] | None = None
+        self._counter_level: float | None = None
+        #: The baseline before a suspected reset (None when nothing is suspected).
+        self._suspect: tuple[float, datetime, float | None] | None = None
         #: Last power report (kW, 0 while not charging) and when; integrated up to _power_time.
         self._power: float | None = None
         self._power_time: datetime | None = None
@@ -131,7 +136,7 @@ class EnergyMeter:
         if state.energy_added is not None and (counter := _counter(state.energy_added)) is not None:
             self._counter_seen = True
             self._note_power(state.charging_power if state.charging is not False else 0.0)
-            self._count(counter, now, home)
+            self._count(counter, now, state.battery_level, home)
         elif not self._counter_seen:
             self._integrate(state, now, home)
         self._note_rate(state, now)
@@ -148,31 +153,35 @@ class EnergyMeter:
         if power is not None and power > 0:
             self._peak_kw = max(self._peak_kw or 0.0, power)
 
-    def _count(self, value: float, now: datetime, home: bool) -> None:
-        last, since = self._counter, self._counter_time
-        self._counter, self._counter_time = value, now
+    def _count(self, value: float, now: datetime, level: float | None, home: bool) -> None:
+        last, since, then = self._counter, self._counter_time, self._counter_level
+        self._counter, self._counter_time, self._counter_level = value, now, level
         if last is None or since is None:
             self._peak_kw = None
             return  # the first reading is the baseline
         if self._suspect is not None:
-            (before, since), self._suspect = self._suspect, None
+            (before, since, then), self._suspect = self._suspect, None
             if value >= before - JITTER_KWH:
                 last = before  # a glitch: resume from the value before the dip
             elif value < last - JITTER_KWH:
-                self._suspect = (before, since)  # lower still: keep suspecting
+                self._suspect = (before, since, then)  # lower still: keep suspecting
                 return
             else:
                 last = 0.0  # a new session counts from zero
         if value < last:
             if value < last - JITTER_KWH:
-                self._suspect = (last, since)  # the bound keeps counting from here
+                self._suspect = (last, since, then)  # the bound keeps counting from here
             else:
-                self._counter, self._counter_time = last, since  # noise: count from the higher
+                # Noise: rises count from the higher value.
+                self._counter, self._counter_time, self._counter_level = last, since, then
             return
         peak, self._peak_kw = self._peak_kw, None
         hours = max(0.0, (now - since).total_seconds()) / 3600
         added = value - last
-        if added > _plausible_kwh(peak, hours):
+        allowed = _plausible_kwh(peak, hours)
+        if level is not None and then is not None and level > then:
+            allowed = max(allowed, (level - then) * MAX_KWH_PER_PERCENT + SLACK_KWH)
+        if added > allowed:
             return  # a spike: the new value is the baseline, nothing is added
         self._add(added, home)
 
@@ -264,8 +273,10 @@ class EnergyMeter:
                 "seen": self._counter_seen,
                 "value": self._counter,
                 "time": _iso(self._counter_time),
+                "level": self._counter_level,
                 "suspect": None if self._suspect is None else self._suspect[0],
                 "suspect_time": None if self._suspect is None else _iso(self._suspect[1]),
+                "suspect_level": None if self._suspect is None else self._suspect[2],
                 "peak_kw": self._peak_kw,
             },
             "power": {"kw": self._power, "time": _iso(self._power_time)},
@@ -305,16 +316,18 @@ class EnergyMeter:
             value = _number(data.get("value"), _MAX_COUNTER_KWH)
             suspect = _number(data.get("suspect"), _MAX_COUNTER_KWH)
             peak = _number(data.get("peak_kw"), MAX_CHARGER_KW * 5)
+            level = _number(data.get("level"), 100.0)
+            suspect_level = _number(data.get("suspect_level"), 100.0)
             time, suspect_time = _time(data.get("time")), _time(data.get("suspect_time"))
         except _UnsoundError:
             return False
         if (value is None) != (time is None) or (suspect is None) != (suspect_time is None):
             return False
         self._counter_seen = seen
-        self._counter, self._counter_time = value, time
+        self._counter, self._counter_time, self._counter_level = value, time, level
         self._suspect = None
         if suspect is not None and suspect_time is not None:
-            self._suspect = (suspect, suspect_time)
+            self._suspect = (suspect, suspect_time, suspect_level)
         self._peak_kw = peak
         return True
 
