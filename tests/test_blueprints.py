@@ -21,13 +21,14 @@ from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
 NAMES = sorted(p.name for p in BUNDLED.glob("*.yaml"))
 
 
-def test_bundles_the_six_blueprints() -> None:
+def test_bundles_the_seven_blueprints() -> None:
     assert NAMES == [
         "approaching_home.yaml",
         "arrived_home.yaml",
         "left_home.yaml",
         "plug_in_reminder.yaml",
         "precondition_cabin.yaml",
+        "solar_charging.yaml",
         "time_to_home.yaml",
     ]
 
