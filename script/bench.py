@@ -25,6 +25,10 @@
    edge, sigma = 30 m, 30 min); a glitch drive (one fix at the zone centre and
    one 2 km sideways, 7 km out); small zones (radius 0 and 40 m, sigma = 30 m).
 
+5. Energy (script/bench_energy.py): the meter's error across 200 random restarts
+   mid-charge; the solar blueprint's grid share and toggles per hour on a sunny
+   and a cloudy synthetic day.
+
 Prints JSON. Uses no network. Run: script/bench
 """
 
@@ -812,6 +816,10 @@ async def main() -> None:
     catch_up = bench_catch_up()
     quality = bench_approach_quality()
     formats = bench_formats()
+    # The energy meter across restarts and the solar blueprint (script/bench_energy.py).
+    from script.bench_energy import bench_restarts, bench_solar  # noqa: PLC0415
+
+    energy = {"meter_restarts": bench_restarts(), "solar_surplus": await bench_solar()}
     print(
         json.dumps(
             {
@@ -822,6 +830,7 @@ async def main() -> None:
                 "approach_quality": quality,
                 "formats": formats,
                 "webhook": webhook,
+                "energy": energy,
             },
             indent=2,
         )
