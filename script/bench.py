@@ -25,9 +25,12 @@
    edge, sigma = 30 m, 30 min); a glitch drive (one fix at the zone centre and
    one 2 km sideways, 7 km out); small zones (radius 0 and 40 m, sigma = 30 m).
 
-5. Energy (script/bench_energy.py): the meter's error across 200 random restarts
-   mid-charge; the solar blueprint's grid share and toggles per hour on a sunny
-   and a cloudy synthetic day.
+Departures: the learned-departure model on generated 12-week histories
+(script/bench_departures.py, which says what each figure means).
+
+Energy (script/bench_energy.py): the meter's error across 200 random restarts
+mid-charge; the solar blueprint's grid share and toggles per hour on a sunny
+and a cloudy synthetic day.
 
 Prints JSON. Uses no network. Run: script/bench
 """
@@ -57,13 +60,13 @@ from pytest_homeassistant_custom_component.common import (  # noqa: E402
 from custom_components.car_bridge.approach.engine import (  # noqa: E402
     ApproachConfig,
     ApproachEngine,
+    EventType,
     Home,
 )
 from custom_components.car_bridge.approach.geo import (  # noqa: E402
     ellipsoid_distance,
     offset_point,
 )
-from custom_components.car_bridge.hub import EtaWatcher  # noqa: E402
 from custom_components.car_bridge.vehicle.model import (  # noqa: E402
     Command,
     Position,
@@ -535,24 +538,24 @@ def parked_trace(km_from_centre: float, sigma: float, seconds: int, seed: int) -
 
 def run_engine(trace: Trace, radius: float = HOME[2]) -> dict[str, Any]:
     """Feed a trace to a fresh engine; measure what a user would notice."""
-    engine = ApproachEngine(ApproachConfig(), Home(HOME[0], HOME[1], radius))
+    # The time-to-home trigger of 15 minutes is the engine's own crossing event.
+    engine = ApproachEngine(
+        ApproachConfig(time_to_home_minutes=(15,)), Home(HOME[0], HOME[1], radius)
+    )
     fired: list[float] = []
-    watcher = EtaWatcher(15, lambda _s: fired.append(0.0))
     events: list[tuple[str, float | None, datetime, float]] = []
     etas: list[tuple[datetime, int | None]] = []
     directions: list[str] = []
     homes: list[bool] = []
     for now, fix, edge in trace:
-        events.extend(
-            (event.type.value, event.threshold_km, now, edge) for event in engine.update(fix, now)
-        )
+        for event in engine.update(fix, now):
+            if event.type is EventType.TIME_TO_HOME_BELOW:
+                fired.append(now.timestamp())
+            else:
+                events.append((event.type.value, event.threshold_km, now, edge))
         state = engine.state
         if state is None:
             continue
-        before = len(fired)
-        watcher.update(state)
-        if len(fired) > before:
-            fired[-1] = now.timestamp()
         etas.append((now, state.time_to_home_min))
         if not directions or directions[-1] != state.direction.value:
             directions.append(state.direction.value)
@@ -816,9 +819,12 @@ async def main() -> None:
     catch_up = bench_catch_up()
     quality = bench_approach_quality()
     formats = bench_formats()
-    # The energy meter across restarts and the solar blueprint (script/bench_energy.py).
-    from script.bench_energy import bench_restarts, bench_solar  # noqa: PLC0415
+    sys.path.insert(0, str(ROOT / "script"))
+    from bench_departures import bench_departures  # noqa: PLC0415
+    from bench_energy import bench_restarts, bench_solar  # noqa: PLC0415
 
+    departures = bench_departures()
+    # The energy meter across restarts and the solar blueprint.
     energy = {"meter_restarts": bench_restarts(), "solar_surplus": await bench_solar()}
     print(
         json.dumps(
@@ -830,6 +836,7 @@ async def main() -> None:
                 "approach_quality": quality,
                 "formats": formats,
                 "webhook": webhook,
+                "departures": departures,
                 "energy": energy,
             },
             indent=2,

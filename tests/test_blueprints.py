@@ -10,7 +10,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.car_bridge.blueprint import BUNDLED
-from custom_components.car_bridge.const import DOMAIN, MAX_DISTANCE_KM, MIN_DISTANCE_KM
+from custom_components.car_bridge.const import DOMAIN
+from custom_components.car_bridge.options import MAX_DISTANCE_KM, MIN_DISTANCE_KM
 from homeassistant.components.blueprint import BLUEPRINT_SCHEMA
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component

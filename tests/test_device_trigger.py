@@ -8,13 +8,15 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_get_device_automation_capabilities,
     async_get_device_automations,
     async_mock_service,
 )
 
-from custom_components.car_bridge.const import DOMAIN, MAX_DISTANCE_KM, MIN_DISTANCE_KM
-from custom_components.car_bridge.hub import get_hub
+from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE
+from custom_components.car_bridge.options import MAX_DISTANCE_KM, MIN_DISTANCE_KM
+from custom_components.car_bridge.triggers import get_requests
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -68,6 +70,7 @@ async def test_lists_triggers_and_capabilities(
     assert sorted(t["type"] for t in triggers) == [
         "approaching",
         "arrived_home",
+        "departure_expected",
         "leaving",
         "left_home",
         "time_to_home_below",
@@ -81,6 +84,10 @@ async def test_lists_triggers_and_capabilities(
         hass, DeviceAutomationType.TRIGGER, by_type["time_to_home_below"]
     )
     assert caps["extra_fields"][0]["name"] == "minutes"
+    caps = await async_get_device_automation_capabilities(
+        hass, DeviceAutomationType.TRIGGER, by_type["departure_expected"]
+    )
+    assert caps["extra_fields"][0]["name"] == "minutes_before"
     caps = await async_get_device_automation_capabilities(
         hass, DeviceAutomationType.TRIGGER, by_type["arrived_home"]
     )
@@ -107,6 +114,7 @@ def editor_name(hass: HomeAssistant, texts: dict[str, str], trigger: dict[str, A
                 "SU7 arrives home",
                 "SU7 comes within a distance of home",
                 "SU7 goes beyond a distance from home",
+                "SU7 is expected to leave within a number of minutes",
                 "SU7 is less than a number of minutes from home",
                 "SU7 leaves home",
             ],
@@ -119,6 +127,7 @@ def editor_name(hass: HomeAssistant, texts: dict[str, str], trigger: dict[str, A
                 "SU7 离家超过指定距离",
                 "SU7 距到家少于指定分钟数",
                 "SU7 进入离家指定距离内",
+                "SU7 预计在指定分钟数内出发",
             ],
         ),
     ],
@@ -257,7 +266,7 @@ async def test_approach_triggers_fire_once(
         },
     )
     # the triggers' own distances are tracked alongside the configured ones
-    engine = init_integration.runtime_data.coordinator.engine
+    engine = init_integration.runtime_data.engines.approach.engine
     assert engine.thresholds_km == [0.5, 1.0, 3.0, 5.0]
     await drive(hass, tick, zone="zone.home")
     assert fired(calls) == [
@@ -337,7 +346,7 @@ async def test_registrations_go_with_their_device(
             "soon": {"type": "time_to_home_below", "minutes": 5},
         },
     )
-    hub = get_hub(hass)
+    hub = get_requests(hass)
     assert 3.0 in hub.devices[dev].thresholds
 
     assert await hass.config_entries.async_remove(init_integration.entry_id)
@@ -355,10 +364,67 @@ async def test_unused_registrations_are_released(
 ) -> None:
     dev = vehicle_device_id(hass, init_integration)
     await automations(hass, dev, {"near": {"type": "approaching", "distance": 3}})
-    hub = get_hub(hass)
+    hub = get_requests(hass)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
     assert hub.devices[dev].thresholds  # the automation still asks for 3 km
     await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
     await hass.async_block_till_done()
     assert dev not in hub.devices
+
+
+async def test_time_to_home_fires_once_per_crossing_after_the_zone_moves(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    tick: Callable[..., Any],
+) -> None:
+    dev = vehicle_device_id(hass, init_integration)
+    calls = await automations(hass, dev, {"eta_5": {"type": "time_to_home_below", "minutes": 5}})
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    # home moves 1 km north before the drive: the trigger's minutes still count
+    hass.states.async_set(
+        "zone.home", "0", {"latitude": HOME_LAT + 0.01, "longitude": HOME_LON, "radius": 100}
+    )
+    await hass.async_block_till_done()
+    await drive(hass, tick, zone="zone.home")
+    assert fired(calls) == ["eta_5"]
+    eta = [e.data for e in events if e.data["type"] == "time_to_home_below"]
+    assert len(eta) == 1
+    assert eta[0]["device_id"] == dev
+    assert eta[0]["minutes"] == 5.0
+    assert eta[0]["time_to_home"] <= 5
+    call = calls[0]
+    assert call.data["type"] == "time_to_home_below"
+
+    # new options keep what the trigger asks for; the next approach fires it once more
+    options = {**init_integration.options, "thresholds": [3.0]}
+    hass.config_entries.async_update_entry(init_integration, options=options)
+    await hass.async_block_till_done()
+    await drive(hass, tick, latitude=HOME_LAT + 0.08, longitude=HOME_LON)
+    await drive(hass, tick, zone="zone.home")
+    assert fired(calls) == ["eta_5", "eta_5"]
+
+
+async def test_time_to_home_trigger_offers_its_variables(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
+) -> None:
+    dev = vehicle_device_id(hass, init_integration)
+    calls = async_mock_service(hass, "test", "eta")
+    trigger = {"trigger": "device", "domain": DOMAIN, "device_id": dev}
+    data = "{{ trigger.minutes }} {{ trigger.time_to_home }} {{ trigger.description }}"
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "triggers": [{**trigger, "type": "time_to_home_below", "minutes": 4}],
+                "actions": [{"action": "test.eta", "data": {"text": data}}],
+            }
+        },
+    )
+    await drive(hass, tick, zone="zone.home")
+    assert len(calls) == 1
+    minutes, time_to_home, description = calls[0].data["text"].split(" ", 2)
+    assert float(minutes) == 4
+    assert int(time_to_home) <= 4
+    assert description == "SU7 is less than 4 minutes from home"

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
@@ -123,3 +123,40 @@ async def test_foreign_or_partial_events_are_still_described(
         ("Vehicle", "parked", None),
     ]
     assert event_phrase("left_home", None) == "left home"
+
+
+async def test_time_to_home_below_is_on_the_bus_and_in_the_logbook(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    tick: Callable[..., Any],
+) -> None:
+    start = dt_util.utcnow().isoformat()
+    assert await async_setup_component(hass, "logbook", {})
+    dev = vehicle_device_id(hass, init_integration)
+    trigger = {"trigger": "device", "domain": DOMAIN, "device_id": dev}
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "alias": "Kettle",
+                "triggers": [{**trigger, "type": "time_to_home_below", "minutes": 6}],
+                "actions": [],
+            }
+        },
+    )
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    await send_destination(hass, zone="zone.home")
+    await tick(1200)
+
+    eta = [e.data for e in events if e.data["type"] == "time_to_home_below"]
+    assert len(eta) == 1
+    assert eta[0]["minutes"] == 6.0
+    assert eta[0]["vehicle"] == "SU7"
+    entries = await logbook(hass, hass_client, start)
+    assert ("SU7", "is less than 6 minutes from home", "device_tracker.su7") in entries
+    assert ("Kettle", "triggered by SU7 is less than 6 minutes from home", "automation.kettle") in (
+        entries
+    )
+    assert event_phrase("time_to_home_below", None) == "is less than a few minutes from home"

@@ -139,6 +139,27 @@ async def test_an_unrecognised_unit_makes_the_value_unknown_with_one_warning(
     assert repr(unit) in warnings[0].getMessage()
 
 
+@pytest.mark.parametrize("unit", [["km"], {"unit": "km"}, 5, True])
+@pytest.mark.parametrize(
+    ("entity", "shown"),
+    [(RANGE, "sensor.model_y_range"), (INSIDE, "sensor.model_y_cabin_temperature")],
+)
+async def test_a_unit_that_is_not_a_string_makes_the_value_unknown_never_a_crash(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture, entity: str, unit: Any, shown: str
+) -> None:
+    """A list or dict as unit_of_measurement was unhashable and crashed the listener."""
+    set_teslamate_states(hass)
+    _set_all(hass, "20")
+    await _add_full(hass)
+    hass.states.async_set(entity, "30", {"unit_of_measurement": unit})
+    await hass.async_block_till_done()
+    assert state(hass, shown) == "unknown"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    hass.states.async_set(entity, "31", {"unit_of_measurement": "km" if entity == RANGE else "°C"})
+    await hass.async_block_till_done()
+    assert state(hass, shown) == "31.0"
+
+
 @pytest.mark.parametrize(
     ("speed", "shown"),
     [

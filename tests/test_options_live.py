@@ -85,9 +85,9 @@ async def test_thresholds_change_while_driving(
     assert seen.events == []
     assert init_integration.state is ConfigEntryState.LOADED
     assert init_integration.runtime_data.coordinator is coordinator
-    assert coordinator.engine.thresholds_km == [0.5, 3.0]
-    assert coordinator.engine.config.hysteresis_m == 100
-    assert coordinator.engine.config.max_accuracy_m == 150
+    assert init_integration.runtime_data.engines.approach.engine.thresholds_km == [0.5, 3.0]
+    assert init_integration.runtime_data.engines.approach.engine.config.hysteresis_m == 100
+    assert init_integration.runtime_data.engines.approach.engine.config.max_accuracy_m == 150
 
     await tick(1200)
     assert not any(state == STATE_UNAVAILABLE for _, state in seen.writes)
@@ -152,7 +152,9 @@ async def test_home_zone_applies_live(
     seen = Recorder(hass, init_integration)
     await set_options(hass, init_integration, **{CONF_ZONE: "zone.work"})
     assert init_integration.runtime_data.coordinator is coordinator
-    assert coordinator.engine.home.latitude == pytest.approx(HOME_LAT + 0.05)
+    assert init_integration.runtime_data.engines.approach.engine.home.latitude == pytest.approx(
+        HOME_LAT + 0.05
+    )
     assert seen.events == []
     assert not any(state == STATE_UNAVAILABLE for _, state in seen.writes)
     # the zone is watched: removing it raises the repair issue
@@ -165,7 +167,9 @@ async def test_home_zone_applies_live(
         "zone.home", "0", {"latitude": HOME_LAT + 0.01, "longitude": HOME_LON, "radius": 100}
     )
     await hass.async_block_till_done()
-    assert coordinator.engine.home.latitude == pytest.approx(HOME_LAT + 0.05)
+    assert init_integration.runtime_data.engines.approach.engine.home.latitude == pytest.approx(
+        HOME_LAT + 0.05
+    )
 
 
 async def test_options_with_a_missing_zone_raise_the_repair_issue(
@@ -208,7 +212,7 @@ async def test_mirror_thresholds_apply_live_and_entity_choices_reload(
     }
     await set_options(hass, model_y, **options)
     assert model_y.runtime_data.coordinator is coordinator
-    assert coordinator.engine.thresholds_km == [3.0]
+    assert model_y.runtime_data.engines.approach.engine.thresholds_km == [3.0]
     # choosing another entity to mirror needs a new source: a reload
     hass.states.async_set("sensor.tesla_range", "300", {"unit_of_measurement": "km"})
     await set_options(hass, model_y, **{**options, "range": "sensor.tesla_range"})

@@ -225,7 +225,9 @@ def test_translation_has_every_key(language: str) -> None:
 
 def test_code_uses_only_translated_keys() -> None:
     strings = load(COMPONENT / "strings.json")
-    actions = "\n".join((COMPONENT / n).read_text() for n in ("services.py", "coordinator.py"))
+    actions = "\n".join(
+        (COMPONENT / n).read_text() for n in ("services.py", "coordinator.py", "zone.py")
+    )
     used = set(re.findall(r'_error\("(\w+)"', actions)) | set(
         re.findall(r'translation_key="(\w+)"', actions)
     )

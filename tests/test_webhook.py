@@ -769,3 +769,45 @@ async def test_abrp_stop_without_is_parked_keeps_disconnected(
         assert (await post(body, content_type=FORM))[0] == 200
         assert state(hass, "sensor.model_y_charge_state") == "disconnected"
         assert state(hass, "binary_sensor.model_y_plugged_in") == STATE_OFF
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+async def test_a_body_that_is_not_in_its_content_encoding_gets_400_without_an_error_logged(
+    hass: HomeAssistant, post: Post, caplog: pytest.LogCaptureFixture, encoding: str
+) -> None:
+    """aiohttp refuses to read it at all: 400 naming the problem, no traceback from Car Bridge."""
+    status, answer = await post(
+        b"not compressed", content_type="application/json", headers={"Content-Encoding": encoding}
+    )
+    assert status == 400, answer
+    assert answer["code"] == "bad_encoding"
+    assert "Error processing webhook" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "body", [{"tlm": {}}, {"tlm": {"tlm": {"soc": 5}}}, {"tlm": {"model": "Y", "tlm_type": "api"}}]
+)
+async def test_an_abrp_tlm_without_any_telemetry_field_gets_400_not_ok(
+    hass: HomeAssistant, post: Post, body: dict[str, Any]
+) -> None:
+    status, answer = await post(body)
+    assert status == 400, answer
+    assert answer["code"] == "no_values"
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"query": [("id", "car"), ("lat", "52.38"), ("lon", "4.9"), ("speed", "300")]},
+        {"body": {"location": {"coords": {"latitude": 52.38, "longitude": 4.9, "speed": 150}}}},
+    ],
+    ids=["osmand_300_knots", "traccar_150_ms"],
+)
+async def test_a_speed_beyond_any_car_in_the_senders_unit_is_refused(
+    hass: HomeAssistant, post: Post, request_kwargs: dict[str, Any]
+) -> None:
+    """556 km/h in knots, 540 km/h in m/s: past the one gate's 500 km/h, never shown."""
+    status, answer = await post(**request_kwargs)
+    assert status == 400, answer
+    assert answer["code"] == "out_of_range"
+    assert state(hass, "sensor.model_y_speed") == STATE_UNKNOWN

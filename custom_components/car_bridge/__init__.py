@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 import uuid
 
@@ -13,38 +12,28 @@ from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
     entity_registry as er,
-    issue_registry as ir,
 )
 from homeassistant.helpers.typing import ConfigType
 
-from .approach.engine import ApproachConfig, ApproachEngine, Home
 from .blueprint import async_install_blueprints
 from .const import (
-    COMMON_DEFAULT_OPTIONS,
-    CONF_HYSTERESIS,
-    CONF_MAX_ACCURACY,
     CONF_SOURCE,
-    CONF_THRESHOLDS,
-    CONF_TIME_FACTOR,
-    CONF_ZONE,
-    DEFAULT_ZONE,
     DOMAIN,
     LOGGER,
     SOURCE_SIMULATOR,
 )
-from .coordinator import (
-    CarBridgeCoordinator,
-    create_zone_issue,
-    zone_home,
-    zone_issue_id,
-)
+from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
-from .meter import energy_meter
+from .departure_watch import DepartureHolidays
+from .engines import VehicleEngines
+from .options import changed_options, entry_config, home_zone_entity
 from .services import async_setup_services
 from .sources import KINDS
 from .sources.base import SetupContext
 from .sources.webhook_router import async_retire_entry
 from .storage import CarBridgeStore
+from .triggers import requests_for
+from .zone import HomeZone
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -66,23 +55,6 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-def home_zone_entity(entry: CarBridgeConfigEntry) -> str:
-    """Return the home zone in force: the options' if set, else the entry's."""
-    zone: str = entry.options.get(CONF_ZONE) or entry.data.get(CONF_ZONE, DEFAULT_ZONE)
-    return zone
-
-
-def _approach_config(config: Mapping[str, Any]) -> ApproachConfig:
-    return ApproachConfig(
-        thresholds_km=tuple(float(t) for t in config[CONF_THRESHOLDS]),
-        hysteresis_m=float(config[CONF_HYSTERESIS]),
-        max_accuracy_m=float(config[CONF_MAX_ACCURACY]),
-        # A simulator stamps its fixes with Home Assistant's clock while it
-        # drives time_factor times faster: time to home is in its own minutes.
-        time_scale=float(config.get(CONF_TIME_FACTOR, 1.0)),
-    )
-
-
 async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:
     """Set up a vehicle from a config entry, with the source kind its data names."""
     kind = KINDS.get(entry.data.get(CONF_SOURCE, SOURCE_SIMULATOR))
@@ -92,55 +64,44 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
             translation_key="unknown_source",
             translation_placeholders={"source": str(entry.data.get(CONF_SOURCE))},
         )
-    config = {**COMMON_DEFAULT_OPTIONS, **kind.default_options, **entry.data, **entry.options}
+    config = entry_config(entry, kind.default_options)
     store = CarBridgeStore(hass, entry.entry_id)
     saved = await store.async_load_saved()
 
-    zone_entity_id = home_zone_entity(entry)
-    home = zone_home(hass, zone_entity_id)
-    zone_exists = home is not None
-    if home is not None:
-        ir.async_delete_issue(hass, DOMAIN, zone_issue_id(entry.entry_id))
-    else:
-        create_zone_issue(hass, entry, zone_entity_id)
-        home = saved.home or Home(hass.config.latitude, hass.config.longitude, hass.config.radius)
-
+    home_zone = HomeZone(
+        hass,
+        entry_id=entry.entry_id,
+        vehicle=entry.title,
+        entity_id=home_zone_entity(entry),
+        fallback=saved.home,
+    )
+    engines = VehicleEngines(config, home_zone.last_known)
+    engine_parts = {key: saved.extra.pop(key) for key in engines.keys & saved.extra.keys()}
     built = await kind.async_build(
         hass,
         SetupContext(
             entry=entry,
             config=config,
-            home=home,
+            home_zone=home_zone,
             saved=saved.vehicle or None,
             saved_extra=saved.extra,
         ),
     )
     saved.discard(*built.discarded)
-
-    engine = ApproachEngine(_approach_config(config), home)
-    if saved.approach is not None:
-        try:
-            # What the engine could not trust goes in the one setup warning.
-            saved.discard(*(f"approach {part}" for part in engine.restore(saved.approach)))
-        except KeyError, TypeError, ValueError:
-            saved.discard("approach")
-    meter = energy_meter(engine, saved)
+    # What an engine could not trust goes in the one setup warning.
+    saved.discard(*engines.restore(engine_parts, home_zone.home))
     saved.warn(entry.title)
-    if not zone_exists:
-        engine.set_home(None)  # nothing is home while the zone is deleted
-        meter.set_home(None)
 
     coordinator = CarBridgeCoordinator(
         hass,
         entry,
         source=built.source,
-        engine=engine,
+        engines=engines.all,
+        home_zone=home_zone,
         store=store,
-        zone_entity_id=zone_entity_id,
         extra_save=built.extra_save,
         applied_options=config,
         apply_source_options=built.apply_options,
-        engines=[meter],
     )
     device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
@@ -149,8 +110,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         manufacturer=kind.manufacturer,
         model=kind.model,
     )
+    entry.async_on_unload(requests_for(hass, device.id, engines.set_requests))
     coordinator.async_start(device.id)
-    entry.runtime_data = CarBridgeData(coordinator=coordinator)
+    holidays = DepartureHolidays(hass, engines.departures, coordinator, config)
+    holidays.async_start()
+    entry.runtime_data = CarBridgeData(
+        coordinator=coordinator, engines=engines, home_zone=home_zone, holidays=holidays
+    )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     _remove_stale_entities(hass, entry, coordinator.entity_unique_ids)
@@ -219,24 +185,21 @@ async def _async_update_listener(hass: HomeAssistant, entry: CarBridgeConfigEntr
     """
     coordinator = entry.runtime_data.coordinator
     kind = KINDS[entry.data.get(CONF_SOURCE, SOURCE_SIMULATOR)]
-    config = {**COMMON_DEFAULT_OPTIONS, **kind.default_options, **entry.data, **entry.options}
-    changed = {
-        key
-        for key in config.keys() | coordinator.applied_options.keys()
-        if config.get(key) != coordinator.applied_options.get(key)
-    }
-    own = changed - COMMON_DEFAULT_OPTIONS.keys() - {CONF_ZONE}
+    config = entry_config(entry, kind.default_options)
+    own = changed_options(coordinator.applied_options, config)
     if coordinator.built_from != (entry.title, dict(entry.data)) or (
         own and coordinator.apply_source_options is None
     ):
         hass.config_entries.async_schedule_reload(entry.entry_id)
         return
-    coordinator.async_apply_options(
-        config,
-        approach=_approach_config(config),
-        zone_entity_id=home_zone_entity(entry),
-        source_options_changed=bool(own),
-    )
+    data = entry.runtime_data
+    data.engines.apply_options(config)
+    data.holidays.apply_options(config)
+    if own and coordinator.apply_source_options is not None:
+        coordinator.apply_source_options(config)
+    # A new home re-initialises the engines silently.
+    data.home_zone.async_set_entity(home_zone_entity(entry))
+    coordinator.async_options_applied(config)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:

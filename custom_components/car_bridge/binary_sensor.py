@@ -14,9 +14,9 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import CarSnapshot
 from .data import CarBridgeConfigEntry
 from .entity import CarBridgeEntity, provided
+from .snapshot import CarSnapshot
 from .vehicle.model import Value
 
 PARALLEL_UPDATES = 0

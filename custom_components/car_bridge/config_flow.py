@@ -9,93 +9,37 @@ import probatio as vol
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.selector import (
-    EntitySelector,
-    EntitySelectorConfig,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
+from homeassistant.helpers.selector import TextSelector
 from homeassistant.util import slugify
 
 from . import async_move_unique_id
 from .const import (
     COMMON_DEFAULT_OPTIONS,
-    CONF_HYSTERESIS,
-    CONF_MAX_ACCURACY,
     CONF_SOURCE,
     CONF_THRESHOLDS,
     CONF_ZONE,
     DEFAULT_ZONE,
     DOMAIN,
-    RANGES,
     SOURCE_MIRROR,
     SOURCE_SIMULATOR,
     SOURCE_WEBHOOK,
 )
-from .coordinator import zone_home
 from .data import CarBridgeConfigEntry
+from .options import (
+    MAX_NAME_LENGTH,
+    ZONE_SELECTOR,
+    check_common,
+    check_options_together,
+    common_fields,
+)
 from .sources import KINDS
-from .sources.base import SourceKind, check_range, number_selector
-
-ZONE_SELECTOR = EntitySelector(EntitySelectorConfig(domain="zone"))
-#: Longer names make entity ids that core truncates into clashing ``…_2`` ids.
-MAX_NAME_LENGTH = 50
-
-
-class ThresholdSelector(TextSelector):
-    """Distances in km, one number box each: the browser refuses letters as they are typed."""
-
-    def __init__(self) -> None:
-        """One number box per distance, each with its unit."""
-        super().__init__(
-            TextSelectorConfig(multiple=True, type=TextSelectorType.NUMBER, suffix="km")
-        )
-
-    def __call__(self, data: Any) -> Any:
-        """Accept numbers too, as the stored options hold them."""
-        values = data if isinstance(data, list) else [data]
-        return super().__call__([f"{v:g}" if isinstance(v, (int, float)) else v for v in values])
+from .sources.base import SourceKind
+from .zone import zone_home
 
 
 def _check_zone(hass: HomeAssistant, zone: str, errors: dict[str, str]) -> None:
     if zone_home(hass, zone) is None:
         errors[CONF_ZONE] = "zone_not_found"
-
-
-def _parse_thresholds(raw: list[str], errors: dict[str, str]) -> list[float]:
-    low, high = RANGES[CONF_THRESHOLDS]
-    raw = [v for v in raw if str(v).strip()]  # an added but empty box
-    try:
-        values = sorted({round(float(str(v).replace(",", ".")), 3) for v in raw}, reverse=True)
-    except ValueError:
-        errors[CONF_THRESHOLDS] = "invalid_thresholds"
-        return []
-    if not values or not all(low <= v <= high for v in values):
-        errors[CONF_THRESHOLDS] = "invalid_thresholds"
-    return values
-
-
-def check_options_together(
-    values: dict[str, Any], thresholds: list[float], errors: dict[str, str]
-) -> dict[str, str]:
-    """Check the common options against each other; return the errors' placeholders.
-
-    Only values that passed their own checks are compared, so each field shows
-    one reason at a time. A kind checks its own options against these in its
-    ``validate_options``.
-    """
-    placeholders: dict[str, str] = {}
-    if (
-        thresholds
-        and not errors.keys() & {CONF_HYSTERESIS, CONF_THRESHOLDS}
-        and float(values[CONF_HYSTERESIS]) >= min(thresholds) * 1000
-    ):
-        # Otherwise the car stays "at home", and the smallest crossing armed,
-        # until it is a whole hysteresis beyond it.
-        errors[CONF_HYSTERESIS] = "hysteresis_too_large"
-        placeholders["smallest_threshold"] = f"{min(thresholds) * 1000:g}"
-    return placeholders
 
 
 def _kind(entry: CarBridgeConfigEntry) -> SourceKind:
@@ -266,13 +210,10 @@ class CarBridgeOptionsFlow(OptionsFlow):
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
         if user_input is not None:
-            check_range(
-                {key: user_input[key] for key in (CONF_HYSTERESIS, CONF_MAX_ACCURACY)}, errors
-            )
-            thresholds = _parse_thresholds(user_input[CONF_THRESHOLDS], errors)
+            common = check_common(user_input, errors)
             _check_zone(self.hass, user_input[CONF_ZONE], errors)
             kind_options = kind.validate_options(self.hass, user_input, errors)
-            placeholders = check_options_together(user_input, thresholds, errors)
+            placeholders = check_options_together(user_input, common[CONF_THRESHOLDS], errors)
             unique_id = entry.unique_id
             if not errors and kind.unique_id_from_options is not None:
                 field, unique_id = kind.unique_id_from_options(self.hass, user_input)
@@ -289,9 +230,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
                     data={
                         **{k: entry.options[k] for k in kind.kept_options if k in entry.options},
                         **kind_options,
-                        CONF_THRESHOLDS: thresholds,
-                        CONF_HYSTERESIS: float(user_input[CONF_HYSTERESIS]),
-                        CONF_MAX_ACCURACY: float(user_input[CONF_MAX_ACCURACY]),
+                        **common,
                         CONF_ZONE: user_input[CONF_ZONE],
                     }
                 )
@@ -304,18 +243,7 @@ class CarBridgeOptionsFlow(OptionsFlow):
         current.setdefault(CONF_ZONE, entry.data[CONF_ZONE])
         current[CONF_THRESHOLDS] = [f"{t:g}" for t in current[CONF_THRESHOLDS]]
         # Current values are the defaults, so a partial submission keeps the rest.
-        common: dict[str, Any] = {
-            CONF_THRESHOLDS: ThresholdSelector(),
-            CONF_HYSTERESIS: number_selector("m"),
-            CONF_MAX_ACCURACY: number_selector("m"),
-            CONF_ZONE: ZONE_SELECTOR,
-        }
-        schema = vol.Schema(
-            {
-                **kind.options_fields(self.hass, current),
-                **{vol.Required(key, default=current[key]): sel for key, sel in common.items()},
-            }
-        )
+        schema = vol.Schema({**kind.options_fields(self.hass, current), **common_fields(current)})
         return self.async_show_form(
             step_id=kind.key,
             data_schema=self.add_suggested_values_to_schema(schema, user_input or current),

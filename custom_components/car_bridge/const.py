@@ -65,25 +65,6 @@ DEFAULT_THRESHOLDS: Final = [5.0, 1.0]
 DEFAULT_HYSTERESIS: Final = 200.0
 DEFAULT_MAX_ACCURACY: Final = 200.0
 
-# The one range of distances to home, in km, that options thresholds, device
-# triggers and blueprints accept: below 50 m a crossing is lost in GPS noise.
-MIN_DISTANCE_KM: Final = 0.05
-MAX_DISTANCE_KM: Final = 500.0
-
-# Accepted ranges, shared by the config flow and the options flow.
-RANGES: Final[dict[str, tuple[float, float]]] = {
-    CONF_START_DISTANCE: (0.0, 500.0),
-    CONF_CRUISE_SPEED: (5.0, 200.0),
-    CONF_TIME_FACTOR: (1.0, 3600.0),
-    CONF_GPS_NOISE: (0.0, 500.0),
-    CONF_OUTSIDE_TEMPERATURE: (-40.0, 50.0),
-    CONF_BATTERY_START: (0.0, 100.0),
-    CONF_THRESHOLDS: (MIN_DISTANCE_KM, MAX_DISTANCE_KM),
-    CONF_HYSTERESIS: (10.0, 5000.0),
-    CONF_MAX_ACCURACY: (10.0, 5000.0),
-    CONF_CONNECTION_TIMEOUT: (1.0, 1440.0),
-}
-
 #: Approach options, common to every kind of source.
 COMMON_DEFAULT_OPTIONS: Final = {
     CONF_THRESHOLDS: DEFAULT_THRESHOLDS,
@@ -104,7 +85,18 @@ WEBHOOK_DEFAULT_OPTIONS: Final = {
 #: Every option of a simulated car.
 DEFAULT_OPTIONS: Final = {**SIMULATOR_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS}
 
+# Learned departures: on unless switched off; a workday sensor or a calendar names holidays.
+CONF_DEPARTURE_LEARNING: Final = "departure_learning"
+CONF_DEPARTURE_WORKDAY: Final = "departure_workday"
+CONF_DEPARTURE_CALENDAR: Final = "departure_calendar"
+DEPARTURE_OPTIONS: Final = (
+    CONF_DEPARTURE_LEARNING,
+    CONF_DEPARTURE_WORKDAY,
+    CONF_DEPARTURE_CALENDAR,
+)
+
 SERVICE_SEND_DESTINATION: Final = "send_destination"
+SERVICE_SKIP_NEXT_DEPARTURE: Final = "skip_next_departure"
 ATTR_ZONE: Final = "zone"
 
 SAVE_DELAY_S: Final = 30

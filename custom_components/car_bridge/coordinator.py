@@ -1,110 +1,66 @@
 """Push-driven coordinator: one per vehicle.
 
 The source decides when there is news; each new :class:`VehicleState` goes
-through the approach engine, then to the entities (which write only on
-change), then out as ``car_bridge_event`` events.
+to every engine, then, as one :class:`CarSnapshot`, to the entities (which
+write only on change); what the engines conclude goes out as
+``car_bridge_event`` events, written to the save file first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
-from homeassistant.core import (
-    CALLBACK_TYPE,
-    Event,
-    EventStateChangedData,
-    HomeAssistant,
-    callback,
-)
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import (
-    async_track_state_change_event,
-    async_track_time_interval,
-)
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .approach.engine import (
-    ApproachConfig,
-    ApproachEngine,
-    ApproachEvent,
-    ApproachState,
-    Home,
-)
+from .approach.model import Home
 from .const import DOMAIN, EVENT_CAR_BRIDGE, LOGGER
-from .data import CarBridgeConfigEntry
-from .hub import DeviceWatch, get_hub
+from .snapshot import CarSnapshot
 from .storage import CarBridgeStore
-from .vehicle.energy import EnergyResult
-from .vehicle.engines import Engine
+from .vehicle.engines import Conclusion, Engine
 from .vehicle.model import Command, Value, VehicleError, VehicleState
 from .vehicle.source import VehicleSource
+from .zone import HomeZone
 
-
-@dataclass(frozen=True, slots=True)
-class CarSnapshot:
-    """The vehicle as reported and as the approach engine sees it."""
-
-    vehicle: VehicleState
-    #: None until the source gave a first usable fix.
-    approach: ApproachState | None
-    #: The energy meter's result (None without one).
-    energy: EnergyResult | None = None
-
-
-def zone_home(hass: HomeAssistant, zone_entity_id: str) -> Home | None:
-    """Return the zone's centre and radius, or None if it does not exist."""
-    state = hass.states.get(zone_entity_id)
-    if state is None:
-        return None
-    try:
-        return Home(
-            float(state.attributes[ATTR_LATITUDE]),
-            float(state.attributes[ATTR_LONGITUDE]),
-            float(state.attributes.get("radius", 0.0)),
-        )
-    except KeyError, TypeError, ValueError:
-        return None
-
-
-def zone_issue_id(entry_id: str) -> str:
-    """Return the repair issue id for a missing home zone."""
-    return f"home_zone_missing_{entry_id}"
+#: How often the engines are told that time passes without news.
+ENGINE_TICK = timedelta(minutes=1)
 
 
 class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
-    """Wires one vehicle source to the approach engine and the entities."""
+    """Moves one vehicle's data: source -> engines -> snapshot and events.
 
-    config_entry: CarBridgeConfigEntry
+    It owns no zone logic (:class:`HomeZone`), no trigger bookkeeping
+    (``triggers.py``) and no conclusion of its own (the engines').
+    """
+
+    # Typed without the runtime data, which holds this coordinator (data.py imports it).
+    config_entry: ConfigEntry[Any]
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: CarBridgeConfigEntry,
+        entry: ConfigEntry[Any],
         *,
         source: VehicleSource,
-        engine: ApproachEngine,
+        engines: Sequence[Engine],
+        home_zone: HomeZone,
         store: CarBridgeStore,
-        zone_entity_id: str,
         extra_save: Callable[[], dict[str, Any]],
         applied_options: Mapping[str, Any] | None = None,
         apply_source_options: Callable[[Mapping[str, Any]], None] | None = None,
-        engines: Sequence[Engine] = (),
     ) -> None:
         """Create the coordinator; :meth:`async_start` starts the flow of data."""
         super().__init__(hass, LOGGER, config_entry=entry, name=entry.title, update_interval=None)
         self.source = source
-        self.engine = engine
-        #: The pure engines beside the approach engine (the energy meter), fed after it.
-        self.engines = tuple(engines)
-        self.zone_entity_id = zone_entity_id
+        self._engines = tuple(engines)
+        self._home_zone = home_zone
         self.device_id: str | None = None
-        self._watch: DeviceWatch | None = None
         self._store = store
         self._extra_save = extra_save
         #: The entry's title and data the vehicle was built from (a change reloads)
@@ -114,7 +70,6 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         #: Applies the source kind's own options live; None if they need a reload.
         self.apply_source_options = apply_source_options
         self._unsubs: list[CALLBACK_TYPE] = []
-        self._zone_unsub: CALLBACK_TYPE | None = None
         self._unavailable: frozenset[Value] = frozenset()
         #: Unique ids of the entities the platforms created for this source.
         self.entity_unique_ids: set[str] = set()
@@ -123,49 +78,42 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
 
     @callback
     def async_start(self, device_id: str) -> None:
-        """Start the source, the clock and the zone watch."""
+        """Start the source, the clocks and the zone watch."""
         self.device_id = device_id
-        watch = self._watch = get_hub(self.hass).watch(device_id)
-        watch.listener = self._sync_triggers
-        self._sync_triggers()
         state = self.source.state
         # A fresh engine starts silently on its first usable fix; a restored
         # one takes the current state as its next fix, so a restart fires
         # exactly what the drive itself would have fired.
-        restored = self.engine.state is not None
-        events = self._feed(state)
+        conclusions = self._feed(state)
         self._note_availability(state)
         self.data = self._snapshot(state)
-        if restored and events:
-            self._store.async_save_then(self._save_data(), partial(self._fire, events))
-        if self.engine.state is not None:
-            for watcher in watch.eta:
-                watcher.update(self.engine.state)
+        if conclusions:
+            self._store.async_save_then(self._save_data(), partial(self._fire, conclusions))
+        self._unsubs.append(self._home_zone.async_listen(self._home_changed))
         self.source.start(self._on_state)
         if self.source.tick_interval:
-            self._unsubs.append(
-                async_track_time_interval(
-                    self.hass,
-                    self._tick,
-                    timedelta(seconds=self.source.tick_interval),
-                    name=f"{DOMAIN} {self.config_entry.title} tick",
-                    cancel_on_shutdown=True,
-                )
+            self._every(timedelta(seconds=self.source.tick_interval), self._tick, "tick")
+        self._every(ENGINE_TICK, self._tick_engines, "engines")
+        self._home_zone.async_start()
+
+    def _every(self, interval: timedelta, action: Callable[[datetime], None], what: str) -> None:
+        self._unsubs.append(
+            async_track_time_interval(
+                self.hass,
+                action,
+                interval,
+                name=f"{DOMAIN} {self.config_entry.title} {what}",
+                cancel_on_shutdown=True,
             )
-        self._track_zone()
+        )
 
     async def async_shutdown(self) -> None:
         """Stop everything and save the state now."""
         await super().async_shutdown()
         while self._unsubs:
             self._unsubs.pop()()
-        if self._zone_unsub is not None:
-            self._zone_unsub()
-            self._zone_unsub = None
+        self._home_zone.async_stop()
         self.source.stop()
-        if self._watch is not None and self.device_id is not None:
-            self._watch.listener = None
-            get_hub(self.hass).release(self.device_id)
         await self._store.async_save(self._save_data())
 
     # -- data flow ---------------------------------------------------------
@@ -173,6 +121,18 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
     @callback
     def _tick(self, now: datetime) -> None:
         self.source.tick(now)
+
+    @callback
+    def _tick_engines(self, now: datetime) -> None:
+        conclusions = [c for engine in self._engines for c in engine.tick(now)]
+        # A result may change with time alone (a predicted departure passed).
+        if conclusions or self._snapshot(self.source.state) != self.data:
+            self._publish(self.source.state, conclusions)
+
+    @callback
+    def async_engines_changed(self) -> None:
+        """Publish and save after an engine was changed from outside (an action, a holiday)."""
+        self._publish(self.source.state, [])
 
     async def _async_update_data(self) -> CarSnapshot:
         """Return the latest snapshot (``homeassistant.update_entity`` asks for it).
@@ -182,10 +142,6 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         vehicle failed.
         """
         return self._snapshot(self.source.state)
-
-    def _snapshot(self, state: VehicleState) -> CarSnapshot:
-        energy = next((e.result for e in self.engines if e.key == "energy"), None)
-        return CarSnapshot(state, self.engine.state, energy)
 
     @callback
     def async_set_updated_data(self, data: CarSnapshot) -> None:
@@ -200,27 +156,18 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self.last_update_success = True
         self.async_update_listeners()
 
-    def _feed(self, state: VehicleState) -> list[ApproachEvent]:
-        """Give the engines the state (the approach engine its fix); the only place they are fed."""
-        events = self._feed_approach(state)
-        for engine in self.engines:
-            # The energy meter concludes nothing; its result is on the snapshot.
-            engine.update(state, state.timestamp)
-        return events
+    def _snapshot(self, state: VehicleState) -> CarSnapshot:
+        zone = self._home_zone
+        results: dict[str, Any] = {engine.key: engine.result for engine in self._engines}
+        return CarSnapshot(vehicle=state, home_zone=zone.entity_id, home=zone.home, **results)
 
-    def _feed_approach(self, state: VehicleState) -> list[ApproachEvent]:
-        if state.position is None:
-            return []
-        # A Position is a fix as the engine reads it: a missing (or 0) accuracy
-        # counts as unknown, not perfect; speed and heading are used when known.
-        events = self.engine.update(state.position, state.fix_time or state.timestamp)
-        if state.fix_time is not None and state.timestamp > state.fix_time:
-            # Other values came later than the fix: time passed without a move.
-            self.engine.note_time(state.timestamp)
-        return events
+    def _feed(self, state: VehicleState) -> list[Conclusion]:
+        """Give every engine the state; the only place engines are fed."""
+        now = state.timestamp
+        return [c for engine in self._engines for c in engine.update(state, now)]
 
-    def _note_availability(self, state: VehicleState) -> bool:
-        """Log once when the source's data goes and comes back; True if the fix came back."""
+    def _note_availability(self, state: VehicleState) -> None:
+        """Log once when the source's data goes and when it comes back."""
         before, self._unavailable = self._unavailable, state.unavailable
         if state.unavailable and not before:
             LOGGER.info(
@@ -230,126 +177,62 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
             )
         elif before and not state.unavailable:
             LOGGER.info("%s: source data available again", self.config_entry.title)
-        return Value.POSITION in before and Value.POSITION not in state.unavailable
 
     @callback
     def _on_state(self, state: VehicleState) -> None:
-        had_fix = self.engine.state is not None
-        events = self._feed(state)
-        if self._note_availability(state) or not had_fix:
-            # Coming back (or a first fix) is never an arrival or a departure.
-            events = []
-        approach = self.engine.state
+        conclusions = self._feed(state)
+        self._note_availability(state)
+        self._publish(state, conclusions)
+
+    def _publish(self, state: VehicleState, conclusions: list[Conclusion]) -> None:
         self.async_set_updated_data(self._snapshot(state))
-        if events:
+        if conclusions:
             # Written before announced: a power cut neither repeats nor loses it.
-            self._store.async_save_then(self._save_data(), partial(self._fire, events))
+            self._store.async_save_then(self._save_data(), partial(self._fire, conclusions))
         else:
             self._store.async_schedule_save(self._save_data)
-        if self._watch is not None and approach is not None:
-            for watcher in list(self._watch.eta):
-                watcher.update(approach)
 
-    def _fire(self, events: list[ApproachEvent]) -> None:
+    def _fire(self, conclusions: list[Conclusion]) -> None:
         name = self.config_entry.title
-        for event in events:
+        for conclusion in conclusions:
             data: dict[str, Any] = {
-                "type": event.type.value,
+                "type": conclusion.type,
                 "device_id": self.device_id,
                 "vehicle": name,
-                "distance_km": event.distance_km,
+                **conclusion.data,
             }
-            if event.threshold_km is not None:
-                data["threshold_km"] = event.threshold_km
             LOGGER.debug("%s: %s", name, data)
             self.hass.bus.async_fire(EVENT_CAR_BRIDGE, data)
 
-    @callback
-    def _sync_triggers(self) -> None:
-        assert self._watch is not None
-        self.engine.set_extra_thresholds(self._watch.thresholds)
-
     def _save_data(self) -> dict[str, Any]:
+        home = self._home_zone.last_known
         return {
             "vehicle": self.source.as_dict(),
-            "approach": self.engine.as_dict(),
-            **{engine.key: engine.as_dict() for engine in self.engines},
-            "home": {
-                "latitude": self.engine.home.latitude,
-                "longitude": self.engine.home.longitude,
-                "radius": self.engine.home.radius,
-            },
+            **{engine.key: engine.as_dict() for engine in self._engines},
+            "home": {"latitude": home.latitude, "longitude": home.longitude, "radius": home.radius},
             **self._extra_save(),
         }
 
-    # -- home zone ---------------------------------------------------------
-
     @callback
-    def _zone_changed(self, event: Event[EventStateChangedData]) -> None:
-        home = zone_home(self.hass, self.zone_entity_id)
-        if home is None:
-            LOGGER.warning(
-                "%s: home zone %s was removed; nothing counts as home until it is back",
-                self.config_entry.title,
-                self.zone_entity_id,
-            )
-            create_zone_issue(self.hass, self.config_entry, self.zone_entity_id)
-            self.set_home(None)
-            return
-        ir.async_delete_issue(self.hass, DOMAIN, zone_issue_id(self.config_entry.entry_id))
-        self.set_home(home)
-
-    @callback
-    def _track_zone(self) -> None:
-        if self._zone_unsub is not None:
-            self._zone_unsub()
-        self._zone_unsub = async_track_state_change_event(
-            self.hass, [self.zone_entity_id], self._zone_changed
-        )
+    def _home_changed(self, home: Home | None) -> None:
+        """Measure against the moved home; a zone change concludes nothing."""
+        for engine in self._engines:
+            engine.set_home(home)
+        self.async_set_updated_data(self._snapshot(self.source.state))
 
     # -- live options ------------------------------------------------------
 
     @callback
-    def async_apply_options(
-        self,
-        options: Mapping[str, Any],
-        *,
-        approach: ApproachConfig,
-        zone_entity_id: str,
-        source_options_changed: bool = False,
-    ) -> None:
-        """Apply new options to the running vehicle, without a reload.
+    def async_options_applied(self, options: Mapping[str, Any]) -> None:
+        """Record options that were applied to the running vehicle, without a reload.
 
-        Nothing goes unavailable and nothing is announced: new thresholds start
-        from where the car is now (a threshold it is already inside does not
-        fire late), a new home re-initialises the engine silently, and entities
-        write only values that changed.
+        Nothing goes unavailable and nothing is announced: the engines re-sync
+        silently and entities write only values that changed.
         """
-        self.engine.config = approach
-        if self._watch is not None:
-            self._sync_triggers()  # re-syncs the crossings with the new thresholds
-        if source_options_changed and self.apply_source_options is not None:
-            self.apply_source_options(options)
-        if zone_entity_id != self.zone_entity_id:
-            ir.async_delete_issue(self.hass, DOMAIN, zone_issue_id(self.config_entry.entry_id))
-            self.zone_entity_id = zone_entity_id
-            self._track_zone()
-            if (home := zone_home(self.hass, zone_entity_id)) is None:
-                # As when the zone is deleted: nothing counts as home until it exists.
-                create_zone_issue(self.hass, self.config_entry, zone_entity_id)
-            self.set_home(home)
         self.applied_options = dict(options)
+        self.async_set_updated_data(self._snapshot(self.source.state))
         self._store.async_schedule_save(self._save_data)
         LOGGER.debug("%s: options applied without a reload", self.config_entry.title)
-
-    def set_home(self, home: Home | None) -> None:
-        """Measure against a new home; None while the home zone is deleted."""
-        self.engine.set_home(home)
-        for engine in self.engines:
-            engine.set_home(home)
-        if home is not None:
-            self.source.set_home(home.latitude, home.longitude, home.radius)
-        self.async_set_updated_data(self._snapshot(self.source.state))
 
     # -- commands ----------------------------------------------------------
 
@@ -373,17 +256,3 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
                 translation_key=err.key,
                 translation_placeholders={"vehicle": title},
             ) from err
-
-
-@callback
-def create_zone_issue(hass: HomeAssistant, entry: CarBridgeConfigEntry, zone: str) -> None:
-    """Tell the user the home zone is gone and how to fix it."""
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        zone_issue_id(entry.entry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="home_zone_missing",
-        translation_placeholders={"vehicle": entry.title, "zone": zone},
-    )

@@ -9,6 +9,9 @@ from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
     from .coordinator import CarBridgeCoordinator
+    from .departure_watch import DepartureHolidays
+    from .engines import VehicleEngines
+    from .zone import HomeZone
 
 
 @dataclass(kw_only=True)
@@ -16,6 +19,9 @@ class CarBridgeData:
     """What a loaded entry holds."""
 
     coordinator: CarBridgeCoordinator
+    engines: VehicleEngines
+    home_zone: HomeZone
+    holidays: DepartureHolidays
 
 
 type CarBridgeConfigEntry = ConfigEntry[CarBridgeData]

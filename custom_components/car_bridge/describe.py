@@ -15,21 +15,31 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .approach.engine import EventType
 from .const import DOMAIN
+from .departures.engine import EVENT_DEPARTURE_EXPECTED
 
 
-def event_phrase(event_type: str, threshold_km: float | None) -> str:
+def event_phrase(event_type: str, threshold_km: float | None, minutes: float | None = None) -> str:
     """Return what the vehicle did, e.g. "came within 5 km of home"."""
-    km = f"{threshold_km:g} km" if threshold_km is not None else "a distance"
-    match event_type:
-        case EventType.APPROACHING.value:
-            return f"came within {km} of home"
-        case EventType.LEAVING.value:
-            return f"went beyond {km} from home"
-        case EventType.ARRIVED_HOME.value:
-            return "arrived home"
-        case EventType.LEFT_HOME.value:
-            return "left home"
-    return event_type.replace("_", " ")
+    km = f"{threshold_km:g} km" if _is_number(threshold_km) else "a distance"
+    mins = f"{minutes:g} minutes" if _is_number(minutes) else "a few minutes"
+    phrases = {
+        EventType.APPROACHING.value: f"came within {km} of home",
+        EventType.LEAVING.value: f"went beyond {km} from home",
+        EventType.ARRIVED_HOME.value: "arrived home",
+        EventType.LEFT_HOME.value: "left home",
+        EventType.TIME_TO_HOME_BELOW.value: f"is less than {mins} from home",
+        EVENT_DEPARTURE_EXPECTED: f"is expected to leave home in {mins}",
+    }
+    return phrases.get(event_type) or event_type.replace("_", " ")
+
+
+def event_minutes(data: Mapping[str, Any]) -> Any:
+    """Return the minutes an event names (time to home, or before a departure)."""
+    return data.get("minutes", data.get("minutes_before"))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def vehicle_name(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
@@ -41,7 +51,7 @@ def vehicle_name(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
 
 def describe(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
     """Return a sentence for a ``car_bridge_event``: "SU7 came within 5 km of home"."""
-    phrase = event_phrase(str(data.get("type")), data.get("threshold_km"))
+    phrase = event_phrase(str(data.get("type")), data.get("threshold_km"), event_minutes(data))
     return f"{vehicle_name(hass, data)} {phrase}"
 
 

@@ -54,15 +54,16 @@ class CarBridgeTracker(CarBridgeEntity, TrackerEntity):
     @property
     def in_zones(self) -> list[str] | None:
         """Return the zones the vehicle is in, with home as the engine decides."""
-        approach = self.snapshot.approach
+        snapshot = self.snapshot
+        approach = snapshot.approach
         if approach is None:
             return None
-        home = self.coordinator.zone_entity_id
+        home = snapshot.home_zone
         _, found = async_in_zones(
             self.hass, approach.latitude, approach.longitude, approach.accuracy
         )
         # Zones larger than home may contain it; smaller ones would outrank it.
-        home_radius = self.coordinator.engine.home.radius
+        home_radius = 0.0 if snapshot.home is None else snapshot.home.radius
         others = [z for z in found if z != home]
         if approach.at_home:
             return [home, *(z for z in others if self._radius(z) >= home_radius)]

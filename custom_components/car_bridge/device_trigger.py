@@ -19,7 +19,7 @@ from homeassistant.const import (
     CONF_PLATFORM,
     CONF_TYPE,
 )
-from homeassistant.core import CALLBACK_TYPE, Context, HassJob, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -29,14 +29,30 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
-from .approach.engine import ApproachState, EventType, normalize_km
-from .const import DOMAIN, EVENT_CAR_BRIDGE, MAX_DISTANCE_KM, MIN_DISTANCE_KM
-from .describe import describe, location_entity, vehicle_name
-from .hub import EtaWatcher, get_hub
+from .approach.model import EventType, normalize_km, normalize_minutes
+from .const import DOMAIN, EVENT_CAR_BRIDGE
+from .departures.engine import (
+    DEFAULT_MINUTES_BEFORE,
+    EVENT_DEPARTURE_EXPECTED,
+    MAX_MINUTES_BEFORE,
+    MIN_MINUTES_BEFORE,
+)
+from .describe import describe, location_entity
+from .options import (
+    DEFAULT_TRIGGER_KM,
+    DEFAULT_TRIGGER_MINUTES,
+    MAX_DISTANCE_KM,
+    MAX_MINUTES,
+    MIN_DISTANCE_KM,
+    MIN_MINUTES,
+)
+from .triggers import get_requests
 
 CONF_DISTANCE = "distance"
 CONF_MINUTES = "minutes"
-TYPE_TIME_TO_HOME = "time_to_home_below"
+CONF_MINUTES_BEFORE = "minutes_before"
+TYPE_TIME_TO_HOME = EventType.TIME_TO_HOME_BELOW.value
+TYPE_DEPARTURE_EXPECTED = EVENT_DEPARTURE_EXPECTED
 
 DISTANCE_TYPES = {EventType.APPROACHING.value, EventType.LEAVING.value}
 TRIGGER_TYPES = [
@@ -45,10 +61,8 @@ TRIGGER_TYPES = [
     EventType.ARRIVED_HOME.value,
     EventType.LEFT_HOME.value,
     TYPE_TIME_TO_HOME,
+    TYPE_DEPARTURE_EXPECTED,
 ]
-
-MIN_MINUTES = 1.0
-MAX_MINUTES = 600.0
 
 # Distance and minutes are checked by hand so that a bad value gets a
 # translated message rather than the schema's "value must be at least".
@@ -59,11 +73,12 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
         vol.Optional(CONF_ENTITY_ID): cv.entity_id_or_uuid,
         vol.Optional(CONF_DISTANCE): object,
         vol.Optional(CONF_MINUTES): object,
+        vol.Optional(CONF_MINUTES_BEFORE): object,
     }
 )
 
-DEFAULTS = {EventType.APPROACHING.value: 5.0, EventType.LEAVING.value: 1.0}
-DEFAULT_MINUTES = 15.0
+DEFAULTS = DEFAULT_TRIGGER_KM
+DEFAULT_MINUTES = DEFAULT_TRIGGER_MINUTES
 
 
 def _number_in(value: Any, low: float, high: float) -> float | None:
@@ -90,6 +105,13 @@ _NUMBER_FIELDS: dict[str, tuple[str, float, float, float, str]] = {
         MAX_MINUTES,
         "invalid_trigger_minutes",
     ),
+    TYPE_DEPARTURE_EXPECTED: (
+        CONF_MINUTES_BEFORE,
+        DEFAULT_MINUTES_BEFORE,
+        MIN_MINUTES_BEFORE,
+        MAX_MINUTES_BEFORE,
+        "invalid_trigger_minutes",
+    ),
 }
 
 
@@ -100,7 +122,11 @@ async def async_validate_trigger_config(hass: HomeAssistant, config: ConfigType)
         return config
     field, default, low, high, error = number_field
     raw = config.get(field, default)
-    if (value := _number_in(raw, low, high)) is None:
+    value = _number_in(raw, low, high)
+    if value is not None and field == CONF_MINUTES_BEFORE:
+        # Departures are announced in whole minutes.
+        value = int(value) if value.is_integer() else None
+    if value is None:
         raise InvalidDeviceAutomationConfig(
             translation_domain=DOMAIN,
             translation_key=error,
@@ -134,11 +160,18 @@ async def async_get_trigger_capabilities(
     elif trigger_type == TYPE_TIME_TO_HOME:
         field, default, unit = CONF_MINUTES, DEFAULT_MINUTES, "min"
         low, high = MIN_MINUTES, MAX_MINUTES
+    elif trigger_type == TYPE_DEPARTURE_EXPECTED:
+        field, default, unit = CONF_MINUTES_BEFORE, DEFAULT_MINUTES_BEFORE, "min"
+        low, high = MIN_MINUTES_BEFORE, MAX_MINUTES_BEFORE
     else:
         return {}
     selector = NumberSelector(
         NumberSelectorConfig(
-            mode=NumberSelectorMode.BOX, min=low, max=high, step="any", unit_of_measurement=unit
+            mode=NumberSelectorMode.BOX,
+            min=low,
+            max=high,
+            step=1 if field == CONF_MINUTES_BEFORE else "any",
+            unit_of_measurement=unit,
         )
     )
     return {"extra_fields": vol.Schema({vol.Required(field, default=default): selector})}
@@ -150,20 +183,31 @@ async def async_attach_trigger(
     action: TriggerActionType,
     trigger_info: TriggerInfo,
 ) -> CALLBACK_TYPE:
-    """Attach a trigger."""
+    """Attach a trigger: an event trigger on ``car_bridge_event`` for this device and type.
+
+    A distance or a number of minutes is asked of the engine (``triggers.py``)
+    for as long as the trigger is attached: the engine only puts on the bus
+    the crossings it watches.
+    """
     device_id: str = config[CONF_DEVICE_ID]
     trigger_type: str = config[CONF_TYPE]
-    hub = get_hub(hass)
-    if trigger_type == TYPE_TIME_TO_HOME:
-        return _attach_time_to_home(hass, config, action, trigger_info)
-
+    requests = get_requests(hass)
     event_data: dict[str, Any] = {CONF_DEVICE_ID: device_id, CONF_TYPE: trigger_type}
     unsubs: list[CALLBACK_TYPE] = []
     if trigger_type in DISTANCE_TYPES:
         km = normalize_km(config[CONF_DISTANCE])
         event_data["threshold_km"] = km
         # Each distance a trigger asks for gets its own crossing state.
-        unsubs.append(hub.add_threshold(device_id, km))
+        unsubs.append(requests.add_threshold(device_id, km))
+    elif trigger_type == TYPE_TIME_TO_HOME:
+        minutes = normalize_minutes(config[CONF_MINUTES])
+        event_data[CONF_MINUTES] = minutes
+        unsubs.append(requests.add_minutes(device_id, minutes))
+    elif trigger_type == TYPE_DEPARTURE_EXPECTED:
+        before = int(config[CONF_MINUTES_BEFORE])
+        event_data[CONF_MINUTES_BEFORE] = before
+        # The engine announces only the minutes something asks for (and 30).
+        unsubs.append(requests.add_departure_minutes(device_id, before))
     event_config = event_trigger.TRIGGER_SCHEMA(
         {
             event_trigger.CONF_PLATFORM: "event",
@@ -176,10 +220,19 @@ async def async_attach_trigger(
         # "triggered by SU7 came within 5 km of home" rather than "event 'car_bridge_event'",
         # in the automation's logbook entry and trace.
         trigger = run_variables["trigger"]
-        run_variables = {
-            **run_variables,
-            "trigger": {**trigger, "description": describe(hass, trigger["event"].data)},
-        }
+        data = trigger["event"].data
+        extra: dict[str, Any] = {"description": describe(hass, data)}
+        if trigger_type == TYPE_TIME_TO_HOME:
+            # What the time-to-home trigger offered before it was an event trigger.
+            extra |= {
+                CONF_DOMAIN: DOMAIN,
+                CONF_DEVICE_ID: device_id,
+                CONF_TYPE: trigger_type,
+                CONF_MINUTES: data.get(CONF_MINUTES),
+                "time_to_home": data.get("time_to_home"),
+                "distance_km": data.get("distance_km"),
+            }
+        run_variables = {**run_variables, "trigger": {**trigger, **extra}}
         result = action(run_variables, context)
         return await result if inspect.isawaitable(result) else result
 
@@ -195,37 +248,3 @@ async def async_attach_trigger(
             unsubs.pop()()
 
     return detach
-
-
-def _attach_time_to_home(
-    hass: HomeAssistant,
-    config: ConfigType,
-    action: TriggerActionType,
-    trigger_info: TriggerInfo,
-) -> CALLBACK_TYPE:
-    minutes = float(config[CONF_MINUTES])
-    job = HassJob(action, f"{DOMAIN} time to home trigger")
-    trigger_data = trigger_info["trigger_data"]
-
-    @callback
-    def fire(state: ApproachState) -> None:
-        hass.async_run_hass_job(
-            job,
-            {
-                "trigger": {
-                    **trigger_data,
-                    CONF_PLATFORM: "device",
-                    CONF_DOMAIN: DOMAIN,
-                    CONF_DEVICE_ID: config[CONF_DEVICE_ID],
-                    CONF_TYPE: TYPE_TIME_TO_HOME,
-                    CONF_MINUTES: minutes,
-                    "time_to_home": state.time_to_home_min,
-                    "distance_km": round(state.distance_m / 1000, 3),
-                    "description": (
-                        f"{vehicle_name(hass, config)} is less than {minutes:g} minutes from home"
-                    ),
-                }
-            },
-        )
-
-    return get_hub(hass).add_eta(config[CONF_DEVICE_ID], EtaWatcher(minutes, fire))

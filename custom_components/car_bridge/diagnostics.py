@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_WEBHOOK_ID
 from .data import CarBridgeConfigEntry
+from .departures.engine import DepartureEngine
 
 TO_REDACT = {"latitude", "longitude", "destination", "home"}
 
@@ -40,6 +41,30 @@ async def async_get_config_entry_diagnostics(
             if snapshot.approach is None
             else async_redact_data(asdict(snapshot.approach), TO_REDACT)
         ),
-        "thresholds_km": coordinator.engine.thresholds_km,
-        "home_radius_m": coordinator.engine.home.radius,
+        "thresholds_km": entry.runtime_data.engines.approach.engine.thresholds_km,
+        "home_radius_m": entry.runtime_data.home_zone.last_known.radius,
+        "departures": departure_pattern(entry.runtime_data.engines.departures),
+    }
+
+
+def departure_pattern(engine: DepartureEngine) -> dict[str, Any]:
+    """Return what the departures engine learned: local times only, never a place."""
+    model = engine.model
+    return {
+        "learning": engine.learning,
+        "departures_learned": len(model.departures),
+        "first_day": model.first_day.isoformat() if model.first_day else None,
+        "holidays": sorted(d.isoformat() for d in model.excluded)[-14:],
+        "expected": [
+            {
+                "day": p.day.isoformat(),
+                "weekday": p.day.strftime("%A"),
+                "time": f"{p.minute // 60:02d}:{p.minute % 60:02d}",
+                "pattern": p.pattern,
+                "confidence": p.confidence,
+                "departures": p.departures,
+                "usual_trip_min": p.usual_trip_min,
+            }
+            for p in engine.upcoming(7)
+        ],
     }

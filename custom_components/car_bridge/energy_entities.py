@@ -27,8 +27,9 @@ from homeassistant.components.sensor import (
 from homeassistant.const import EntityCategory, UnitOfElectricCurrent, UnitOfEnergy
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import CarBridgeCoordinator, CarSnapshot
+from .coordinator import CarBridgeCoordinator
 from .entity import CarBridgeEntity
+from .snapshot import CarSnapshot
 from .vehicle.model import Capabilities, ChargeState, Command, Value
 
 #: Car Bridge's charge states in the words evcc's ``homeassistant`` vehicle

@@ -11,7 +11,8 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import CarBridgeCoordinator, CarSnapshot
+from .coordinator import CarBridgeCoordinator
+from .snapshot import CarSnapshot
 from .vehicle.model import Capabilities, Value
 
 

@@ -14,13 +14,16 @@ from homeassistant.core import Event, HomeAssistant, callback
 
 from .approach.engine import EventType
 from .const import DOMAIN, EVENT_CAR_BRIDGE
-from .describe import event_phrase, location_entity, vehicle_name
+from .departures.engine import EVENT_DEPARTURE_EXPECTED
+from .describe import event_minutes, event_phrase, location_entity, vehicle_name
 
 ICONS = {
     EventType.APPROACHING.value: "mdi:home-import-outline",
     EventType.LEAVING.value: "mdi:home-export-outline",
     EventType.ARRIVED_HOME.value: "mdi:home",
     EventType.LEFT_HOME.value: "mdi:car-arrow-right",
+    EventType.TIME_TO_HOME_BELOW.value: "mdi:home-clock-outline",
+    EVENT_DEPARTURE_EXPECTED: "mdi:car-clock",
 }
 
 
@@ -37,7 +40,9 @@ def async_describe_events(
         event_type = str(data.get("type"))
         description = {
             LOGBOOK_ENTRY_NAME: vehicle_name(hass, data),
-            LOGBOOK_ENTRY_MESSAGE: event_phrase(event_type, data.get("threshold_km")),
+            LOGBOOK_ENTRY_MESSAGE: event_phrase(
+                event_type, data.get("threshold_km"), event_minutes(data)
+            ),
             LOGBOOK_ENTRY_ICON: ICONS.get(event_type, "mdi:car"),
         }
         # Shown on the vehicle's location entity, so it is in the device's activity.

@@ -25,10 +25,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .approach.engine import Direction
-from .coordinator import CarSnapshot
 from .data import CarBridgeConfigEntry
+from .departure_sensor import VALUES as DEPARTURE_VALUES, NextDepartureSensor
 from .energy_entities import energy_sensors
 from .entity import CarBridgeEntity, provided
+from .snapshot import CarSnapshot
 from .vehicle.model import ChargeState, Value
 
 PARALLEL_UPDATES = 0
@@ -184,6 +185,8 @@ async def async_setup_entry(
         for description in SENSORS
         if provided(capabilities, description.values)
     )
+    if provided(capabilities, DEPARTURE_VALUES):
+        async_add_entities([NextDepartureSensor(coordinator)])
     async_add_entities(energy_sensors(coordinator))
 
 

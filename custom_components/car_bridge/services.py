@@ -25,11 +25,12 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.target import TargetSelection, async_extract_referenced_entity_ids
 
-from .const import ATTR_ZONE, DOMAIN, SERVICE_SEND_DESTINATION
-from .coordinator import CarBridgeCoordinator, zone_home
+from .const import ATTR_ZONE, DOMAIN, SERVICE_SEND_DESTINATION, SERVICE_SKIP_NEXT_DEPARTURE
+from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
 from .vehicle import trust
 from .vehicle.model import Command
+from .zone import zone_home
 
 # Values are checked in the handler, so that every mistake (a boolean, a list
 # or a dict for a number too) gets a translated ServiceValidationError rather
@@ -154,6 +155,26 @@ async def _async_send_destination(call: ServiceCall) -> None:
         )
 
 
+SKIP_SCHEMA = vol.Schema(
+    {
+        vol.Optional(key): vol.All(cv.ensure_list, [cv.string])
+        for key in (ATTR_DEVICE_ID, ATTR_ENTITY_ID, ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID)
+    },
+    extra=vol.ALLOW_EXTRA,
+)
+
+
+async def _async_skip_next_departure(call: ServiceCall) -> None:
+    coordinators = _coordinators(call.hass, call)
+    # Check every target first, so a vehicle with nothing to skip changes nothing at all.
+    for coordinator in coordinators:
+        if coordinator.data.departures is None:
+            raise _error("no_departure_expected", vehicle=coordinator.config_entry.title)
+    for coordinator in coordinators:
+        coordinator.config_entry.runtime_data.engines.departures.skip_next()
+        coordinator.async_engines_changed()
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions."""
@@ -162,4 +183,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_SEND_DESTINATION,
         _async_send_destination,
         schema=SEND_DESTINATION_SCHEMA,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SKIP_NEXT_DEPARTURE,
+        _async_skip_next_departure,
+        schema=SKIP_SCHEMA,
     )

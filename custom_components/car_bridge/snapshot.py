@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .approach.engine import ApproachState, Home
+from .departures.model import Prediction
+from .vehicle.energy import EnergyResult
 from .vehicle.model import VehicleState
 
 
@@ -25,3 +27,7 @@ class CarSnapshot:
     home: Home | None
     #: The approach engine's result; None until the source gave a first usable fix.
     approach: ApproachState | None = None
+    #: The next expected departure; None while the departures engine abstains.
+    departures: Prediction | None = None
+    #: Energy charged (everywhere, at home), the charge rate and when it completes.
+    energy: EnergyResult | None = None

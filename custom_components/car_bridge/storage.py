@@ -13,8 +13,10 @@ Format history (``version.minor``):
 - 2.1: ``home`` became ``{"latitude", "longitude", "radius"}``.
 
 ``vehicle`` is the source's own state (its kind checks it value by value),
-``approach`` the engine's (the engine checks it), and any other key an extra
-of the source's kind (``battery_start`` for the simulator; the kind checks it).
+``home`` where the home zone was last seen, and any other key either an
+engine's state, under the engine's key (``approach``; the engine checks it),
+or an extra of the source's kind (``battery_start`` for the simulator; the
+kind checks it).
 """
 
 from __future__ import annotations
@@ -50,9 +52,9 @@ class SavedState:
     """What could be trusted in the save file; ``None`` parts start afresh."""
 
     vehicle: dict[str, Any] | None = None
-    approach: dict[str, Any] | None = None
     home: Home | None = None
-    #: Values the source's kind saved beside its state, unchecked.
+    #: The engines' states and the values the source's kind saved beside its
+    #: own, by key, unchecked (each engine and the kind check their own).
     extra: dict[str, Any] = field(default_factory=dict)
     #: Parts of the file that were present but discarded, in reading order.
     discarded: list[str] = field(default_factory=list)
@@ -244,7 +246,5 @@ def _home(data: Any) -> Home | None:
 
 _PARTS: dict[str, Callable[[Any], Any]] = {
     "vehicle": lambda v: v if isinstance(v, dict) else None,
-    # The engine checks every value of its own state when it restores it.
-    "approach": lambda v: v if isinstance(v, dict) else None,
     "home": _home,
 }

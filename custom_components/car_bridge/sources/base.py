@@ -7,16 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-)
 
-from ..approach.engine import Home
-from ..const import RANGES
 from ..data import CarBridgeConfigEntry
 from ..vehicle.source import VehicleSource
+from ..zone import HomeZone
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,7 +20,8 @@ class SetupContext:
     entry: CarBridgeConfigEntry
     #: The entry's data with its options on top (options win).
     config: Mapping[str, Any]
-    home: Home
+    #: Where home is (``home_zone.last_known``) and its changes, for a kind that drives there.
+    home_zone: HomeZone
     #: The source's saved state (``VehicleSource.as_dict``), or None.
     saved: dict[str, Any] | None
     #: Everything else that was saved (kind-specific extras).
@@ -80,20 +75,3 @@ class SourceKind:
     )
     #: Placeholders for the message shown once the entry is created (``config.create_entry.<key>``).
     created_placeholders: Callable[[HomeAssistant, Mapping[str, Any]], dict[str, str]] | None = None
-
-
-def number_selector(unit: str | None = None) -> NumberSelector:
-    """Return a number box; ranges are checked in the flow so a wrong value gets a field error."""
-    config = NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any")
-    if unit is not None:  # a ratio has none
-        config["unit_of_measurement"] = unit
-    return NumberSelector(config)
-
-
-def check_range(values: Mapping[str, Any], errors: Errors) -> None:
-    """Add ``out_of_range`` for every ranged value outside its range."""
-    for key, value in values.items():
-        if key in RANGES and not isinstance(value, list):
-            low, high = RANGES[key]
-            if not low <= float(value) <= high:
-                errors[key] = "out_of_range"

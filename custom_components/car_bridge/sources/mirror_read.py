@@ -98,7 +98,8 @@ class Reader:
         """Convert ``value`` from ``unit`` and check it against ``name``'s range."""
         to_unit, converter = _UNITS.get(name, (None, None))
         if unit is not None and unit != to_unit and to_unit is not None:
-            if converter is None or unit not in converter.VALID_UNITS:
+            # A unit that is no string (a list, a dict) is no unit HA knows.
+            if converter is None or not isinstance(unit, str) or unit not in converter.VALID_UNITS:
                 self._bad(entity_id, what, f"in a unit Car Bridge does not know ({unit!r})")
                 return None
             value = converter.convert(value, unit, to_unit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import astuple
 from typing import Any
 import uuid
 import zlib
@@ -27,9 +28,10 @@ from ..const import (
     SIMULATOR_DEFAULT_OPTIONS,
     SOURCE_SIMULATOR,
 )
+from ..options import check_range, number_selector
 from ..vehicle import trust
 from ..vehicle.simulator import MIN_REPORTED_ACCURACY_M, SimulatedVehicle, SimulatorOptions
-from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
+from .base import BuiltSource, Errors, SetupContext, SourceKind
 
 NUMERIC_OPTIONS = (
     CONF_CRUISE_SPEED,
@@ -55,9 +57,10 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
     options = _simulator_options(config)
     battery_start = float(config[CONF_BATTERY_START])
     entry = ctx.entry
+    home = ctx.home_zone.last_known
     kwargs: dict[str, Any] = {
         "now": dt_util.utcnow(),
-        "home": (ctx.home.latitude, ctx.home.longitude, ctx.home.radius),
+        "home": (home.latitude, home.longitude, home.radius),
         "options": options,
         "seed": zlib.crc32((entry.unique_id or entry.entry_id).encode()),
         "start_distance_km": float(config.get(CONF_START_DISTANCE, 0.0)),
@@ -72,6 +75,10 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
     if ctx.saved is not None and saved_battery not in (None, battery_start):
         # The user changed the starting battery in the options: apply it now.
         source.set_battery(battery_start)
+    # The simulated car drives to wherever home is now.
+    ctx.home_zone.async_listen(
+        lambda home: None if home is None else source.set_home(*astuple(home))
+    )
     # The battery option sets the battery when it changes, not at every start.
     applied = {CONF_BATTERY_START: battery_start}
 

@@ -42,15 +42,15 @@ from ..const import (
     WEBHOOK_DEFAULT_OPTIONS,
 )
 from ..data import CarBridgeConfigEntry
+from ..options import check_range, number_selector
 from ..vehicle.formats import (
-    BODY_TOO_LARGE,
     FormatError,
     ParseResult,
     parse_request,
 )
 from ..vehicle.push import PushVehicle
 from ..vehicle.source import StateListener
-from .base import BuiltSource, Errors, SetupContext, SourceKind, check_range, number_selector
+from .base import BuiltSource, Errors, SetupContext, SourceKind
 from .webhook_router import async_get_router
 
 #: Posts closer together than this are merged into one published state.
@@ -138,12 +138,12 @@ class WebhookVehicle(PushVehicle):
         super().stop()
 
     @callback
-    def handle(self, request: web.Request, body: bytes | None) -> web.Response:
-        """Answer one post (the router read its body)."""
+    def handle(self, request: web.Request, body: bytes | FormatError) -> web.Response:
+        """Answer one post (the router read its body, or says why it could not)."""
         now = dt_util.utcnow()
         result: ParseResult = (
-            BODY_TOO_LARGE
-            if body is None
+            body
+            if isinstance(body, FormatError)
             else parse_request(
                 method=request.method,
                 query=list(request.query.items()),

@@ -38,6 +38,7 @@ import logging
 from typing import Final, Protocol
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
@@ -46,7 +47,7 @@ from homeassistant.util import network as network_util
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN
-from ..vehicle.formats import MAX_BODY_BYTES
+from ..vehicle.formats import BODY_TOO_LARGE, BODY_UNREADABLE, MAX_BODY_BYTES, FormatError
 
 #: Methods routed to the vehicle (core answers HEAD itself, without a log line).
 ALLOWED_METHODS: Final = ("GET", "POST", "PUT")
@@ -105,8 +106,8 @@ class Receiver(Protocol):
 
     local_only: bool
 
-    def handle(self, request: web.Request, body: bytes | None) -> web.Response:
-        """Answer a post whose body (None: over the size limit) was read."""
+    def handle(self, request: web.Request, body: bytes | FormatError) -> web.Response:
+        """Answer a post whose body was read (or why it could not be: too large, undecodable)."""
 
     def refuse_remote(self) -> web.Response:
         """Answer a post from outside the network to a local-only vehicle."""
@@ -253,8 +254,8 @@ def is_local_request(hass: HomeAssistant, request: web.Request) -> bool:
         return False
 
 
-async def read_body(request: web.Request) -> bytes | None:
-    """Return the body, or None once it passes the limit (the rest is never read).
+async def read_body(request: web.Request) -> bytes | FormatError:
+    """Return the body, or why not: over the limit (the rest is never read), undecodable.
 
     Posts over the WebSocket API (``webhook/handle``) and cloudhooks come as
     core's ``MockRequest``, which has no ``content_length`` (and whose
@@ -262,14 +263,19 @@ async def read_body(request: web.Request) -> bytes | None:
     """
     length = getattr(request, "content_length", None)
     if isinstance(length, int) and length > MAX_BODY_BYTES:
-        return None
+        return BODY_TOO_LARGE
     # Once: MockRequest.content makes a new reader, from the start, on every access.
     stream = request.content
     chunks: list[bytes] = []
     size = 0
-    while chunk := await stream.read(MAX_BODY_BYTES + 1 - size):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None
+    try:
+        while chunk := await stream.read(MAX_BODY_BYTES + 1 - size):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                return BODY_TOO_LARGE
+    except HttpProcessingError, web.RequestPayloadError:
+        # aiohttp could not decompress it (a gzip header on a body that is not
+        # gzip): the sender's mistake, answered 400, not a crash in the handler.
+        return BODY_UNREADABLE
     return b"".join(chunks)

@@ -85,9 +85,6 @@ class VehicleSource(ABC):
         """Lock or unlock the doors."""
         raise self._unsupported(Command.LOCK)
 
-    def set_home(self, latitude: float, longitude: float, radius: float) -> None:  # noqa: B027 - optional hook
-        """Tell the source where home is (used by simulated sources)."""
-
     def as_dict(self) -> dict[str, Any]:
         """Return what must be saved to resume after a restart."""
         return {}

@@ -14,11 +14,12 @@ from .model import (
     ReportedChargeState,
     TelemetryUpdate,
 )
-from .request import BODY_TOO_LARGE, MAX_BODY_BYTES, parse_request
+from .request import BODY_TOO_LARGE, BODY_UNREADABLE, MAX_BODY_BYTES, parse_request
 from .values import MAX_CLOCK_SKEW
 
 __all__ = [
     "BODY_TOO_LARGE",
+    "BODY_UNREADABLE",
     "CHARGE_STATES",
     "MAX_BODY_BYTES",
     "MAX_CLOCK_SKEW",

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Final
 
 from . import values as v
-from .model import PayloadEncoding, PayloadFormat, ReportedChargeState, TelemetryUpdate
+from .model import ErrorCode, PayloadEncoding, PayloadFormat, ReportedChargeState, TelemetryUpdate
 
 #: Keys that mark a flat parameter set as ABRP rather than OsmAnd.
 MARKERS: Final = frozenset({"utc", "soc", "is_charging", "is_parked", "est_battery_range"})
@@ -35,12 +35,25 @@ _CHECKED_NUMBERS: Final = {
     "voltage": (-2000.0, 2000.0),
     "current": (-5000.0, 5000.0),
 }
+#: Every field ABRP's telemetry API documents (a tlm object with none of them is not telemetry).
+FIELDS: Final = frozenset(
+    {
+        *MARKERS,
+        *_CHECKED_NUMBERS,
+        "power", "speed", "lat", "lon", "is_dcfc", "heading", "elevation", "ext_temp",
+        "batt_temp", "cabin_temp", "odometer", "hvac_power", "hvac_setpoint",
+        "tire_pressure_fl", "tire_pressure_fr", "tire_pressure_rl", "tire_pressure_rr",
+        "car_model", "ideal_battery_range", "battery_range",
+    }
+)  # fmt: skip
 #: A car this fast is driving, so no cable is connected.
 DRIVING_SPEED: Final = 5.0
 
 
 def parse(tlm: Mapping[str, object], encoding: PayloadEncoding, now: datetime) -> TelemetryUpdate:
     """Return the update an ABRP ``tlm`` mapping carries; raises ``values.Invalid``."""
+    if not tlm.keys() & FIELDS:
+        raise v.Invalid(ErrorCode.NO_VALUES, "the tlm object has none of ABRP's telemetry fields")
     fix = v.position("lat", tlm.get("lat"), "lon", tlm.get("lon"))
     speed = v.number("speed", tlm.get("speed"), low=-500, high=500)
     if speed is not None:

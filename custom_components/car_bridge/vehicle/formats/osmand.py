@@ -21,11 +21,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
+from .. import trust
 from . import values as v
 from .model import ErrorCode, PayloadEncoding, PayloadFormat, TelemetryUpdate
 
 #: Keys that mark a flat parameter set as OsmAnd.
 MARKERS: Final = frozenset({"id", "deviceid", "lat", "lon", "location", "timestamp"})
+#: The fastest a vehicle goes (the one gate's limit), in each protocol's unit.
+MAX_KNOTS: Final = trust.LIMITS["speed"][1] / v.KNOTS_TO_KMH
+MAX_MS: Final = trust.LIMITS["speed"][1] / v.MS_TO_KMH
 
 
 def parse_params(
@@ -40,7 +44,7 @@ def parse_params(
             raise v.Invalid(ErrorCode.INVALID_VALUE, "location must be 'latitude,longitude'")
         lat, lon = parts
     fix = v.position("lat", lat, "lon", lon)
-    knots = v.number("speed", params.get("speed"), low=0, high=300)
+    knots = v.number("speed", params.get("speed"), low=0, high=MAX_KNOTS)
     heading_name = next((k for k in ("bearing", "heading", "course") if k in params), "bearing")
     return TelemetryUpdate(
         format=PayloadFormat.OSMAND,
@@ -88,7 +92,7 @@ def _location(location: object, body: Mapping[str, object], now: datetime) -> Te
         raise v.Invalid(
             ErrorCode.MISSING_FIELD, "coords.latitude and coords.longitude are required"
         )
-    speed = v.number("coords.speed", coords.get("speed"), low=-1, high=150, strings=False)
+    speed = v.number("coords.speed", coords.get("speed"), low=-1, high=MAX_MS, strings=False)
     level = v.number("battery.level", battery.get("level"), low=-1, high=1, strings=False)
     return TelemetryUpdate(
         format=PayloadFormat.TRACCAR_JSON,

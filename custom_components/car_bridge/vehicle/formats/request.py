@@ -26,6 +26,10 @@ from .model import ErrorCode, FormatError, ParseResult, PayloadEncoding
 MAX_BODY_BYTES: Final = 64 * 1024
 #: What a body over the limit gets (for callers that stop reading at the limit).
 BODY_TOO_LARGE: Final = FormatError(ErrorCode.BODY_TOO_LARGE, "the body is larger than 64 KiB")
+#: What a body gets that the server could not decode (a Content-Encoding it is not in).
+BODY_UNREADABLE: Final = FormatError(
+    ErrorCode.BAD_ENCODING, "the body could not be decoded (its Content-Encoding does not match it)"
+)
 
 _FORM: Final = "application/x-www-form-urlencoded"
 #: Car Bridge keys that ABRP does not use: their presence means Car Bridge JSON.

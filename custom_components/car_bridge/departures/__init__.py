@@ -1,0 +1,1 @@
+"""Pure departure model: learns when the car leaves home, predicts or abstains. No HA imports."""
