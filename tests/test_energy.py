@@ -10,6 +10,10 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.car_bridge.const import DOMAIN
 from homeassistant.config_entries import SOURCE_USER
@@ -253,3 +257,12 @@ async def test_a_mirrored_charging_current_drives_the_cars_number(hass: HomeAssi
     await hass.async_block_till_done()
     assert state(hass, AMPS) == "10.0"
     assert state(hass, "number.ev_charging_current") == "10.0"
+
+
+async def test_diagnostics_show_the_energy_meter(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_client: ClientSessionGenerator
+) -> None:
+    result = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
+    assert result["energy"]["method"] == "counter"
+    assert result["energy"]["total_kwh"] == 0
+    assert result["vehicle"]["charging_current"] == 16

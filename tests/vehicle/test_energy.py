@@ -136,6 +136,14 @@ def test_the_approach_engines_decision_wins_and_no_home_counts_nothing_at_home()
     assert homeless.result.home_kwh == pytest.approx(1.1)
 
 
+def test_an_unusable_fix_is_not_home() -> None:
+    meter = EnergyMeter(HOME)
+    nowhere = Position(latitude=52.0, longitude=float("inf"))
+    _feed(meter, _state(0, counter=0.0, position=nowhere), _state(1, counter=0.2, position=nowhere))
+    assert meter.result.total_kwh == pytest.approx(0.2)
+    assert meter.result.home_kwh == 0
+
+
 def test_power_is_integrated_while_charging() -> None:
     meter = EnergyMeter(HOME)
     states = [_state(i, power=11.0) for i in range(61)]

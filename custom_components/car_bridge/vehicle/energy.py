@@ -215,6 +215,8 @@ class EnergyMeter:
         if self._home is None or state.position is None:
             return False
         home, fix = self._home, state.position
+        if not (math.isfinite(fix.latitude) and math.isfinite(fix.longitude)):
+            return False
         distance = great_circle_distance(fix.latitude, fix.longitude, home.latitude, home.longitude)
         return distance <= home.radius
 
