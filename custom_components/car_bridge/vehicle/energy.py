@@ -111,6 +111,9 @@ class EnergyMeter:
         self._counter_level: float | None = None
         #: The baseline before a suspected reset (None when nothing is suspected).
         self._suspect: tuple[float, datetime, float | None] | None = None
+        #: After a reset taken for a new session: the old value, while the new one is small.
+        #: Jumping straight back to it means the reset was a longer glitch after all.
+        self._reset_from: float | None = None
         #: Last power report (kW, 0 while not charging) and when; integrated up to _power_time.
         self._power: float | None = None
         self._power_time: datetime | None = None
@@ -167,7 +170,13 @@ class EnergyMeter:
                 self._suspect = (before, since, then)  # lower still: keep suspecting
                 return
             else:
-                last = 0.0  # a new session counts from zero
+                last, self._reset_from = 0.0, before  # a new session counts from zero
+        if self._reset_from is not None:
+            if last < JITTER_KWH and value >= self._reset_from - JITTER_KWH:
+                last = self._reset_from  # back where it was: the "session" was a glitch
+                self._reset_from = None
+            elif value >= JITTER_KWH:
+                self._reset_from = None  # the new session is under way
         if value < last:
             if value < last - JITTER_KWH:
                 self._suspect = (last, since, then)  # the bound keeps counting from here
@@ -177,7 +186,7 @@ class EnergyMeter:
             return
         peak, self._peak_kw = self._peak_kw, None
         hours = max(0.0, (now - since).total_seconds()) / 3600
-        added = value - last
+        added = max(0.0, value - last)
         allowed = _plausible_kwh(peak, hours)
         if level is not None and then is not None and level > then:
             allowed = max(allowed, (level - then) * MAX_KWH_PER_PERCENT + SLACK_KWH)
@@ -279,6 +288,7 @@ class EnergyMeter:
                 "suspect": None if self._suspect is None else self._suspect[0],
                 "suspect_time": None if self._suspect is None else _iso(self._suspect[1]),
                 "suspect_level": None if self._suspect is None else self._suspect[2],
+                "reset_from": self._reset_from,
                 "peak_kw": self._peak_kw,
             },
             "power": {"kw": self._power, "time": _iso(self._power_time)},
@@ -320,6 +330,7 @@ class EnergyMeter:
             peak = _number(data.get("peak_kw"), MAX_CHARGER_KW * 5)
             level = _number(data.get("level"), 100.0)
             suspect_level = _number(data.get("suspect_level"), 100.0)
+            reset_from = _number(data.get("reset_from"), _MAX_COUNTER_KWH)
             time, suspect_time = _time(data.get("time")), _time(data.get("suspect_time"))
         except _UnsoundError:
             return False
@@ -330,7 +341,7 @@ class EnergyMeter:
         self._suspect = None
         if suspect is not None and suspect_time is not None:
             self._suspect = (suspect, suspect_time, suspect_level)
-        self._peak_kw = peak
+        self._peak_kw, self._reset_from = peak, reset_from
         return True
 
     def _restore_power(self, data: Any) -> bool:
