@@ -171,12 +171,7 @@ class EnergyMeter:
                 return
             else:
                 last, self._reset_from = 0.0, before  # a new session counts from zero
-        if self._reset_from is not None:
-            if last < JITTER_KWH and value >= self._reset_from - JITTER_KWH:
-                last = self._reset_from  # back where it was: the "session" was a glitch
-                self._reset_from = None
-            elif value >= JITTER_KWH:
-                self._reset_from = None  # the new session is under way
+        last = self._after_reset(last, value)
         if value < last:
             if value < last - JITTER_KWH:
                 self._suspect = (last, since, then)  # the bound keeps counting from here
@@ -193,6 +188,17 @@ class EnergyMeter:
         if added > allowed:
             return  # a spike: the new value is the baseline, nothing is added
         self._add(added, home)
+
+    def _after_reset(self, last: float, value: float) -> float:
+        """Return the value to count from, while a new session is young."""
+        if (reset_from := self._reset_from) is None:
+            return last
+        if last < JITTER_KWH and value >= reset_from - JITTER_KWH:
+            self._reset_from = None
+            return reset_from  # straight back where it was: the "session" was a glitch
+        if value >= JITTER_KWH:
+            self._reset_from = None  # the new session is under way
+        return last
 
     # -- power ---------------------------------------------------------------
 
