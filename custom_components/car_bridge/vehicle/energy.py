@@ -38,7 +38,7 @@ import math
 from typing import TYPE_CHECKING, Any, Final
 
 from ..approach.geo import great_circle_distance
-from . import trust
+from . import energy_saved as saved, trust
 from .engines import Conclusion
 from .model import VehicleState
 
@@ -289,15 +289,15 @@ class EnergyMeter:
             "counter": {
                 "seen": self._counter_seen,
                 "value": self._counter,
-                "time": _iso(self._counter_time),
+                "time": saved.iso(self._counter_time),
                 "level": self._counter_level,
                 "suspect": None if self._suspect is None else self._suspect[0],
-                "suspect_time": None if self._suspect is None else _iso(self._suspect[1]),
+                "suspect_time": None if self._suspect is None else saved.iso(self._suspect[1]),
                 "suspect_level": None if self._suspect is None else self._suspect[2],
                 "reset_from": self._reset_from,
                 "peak_kw": self._peak_kw,
             },
-            "power": {"kw": self._power, "time": _iso(self._power_time)},
+            "power": {"kw": self._power, "time": saved.iso(self._power_time)},
             "rate": [[t.isoformat(), level] for t, level in self._rate],
         }
 
@@ -330,15 +330,15 @@ class EnergyMeter:
     def _restore_counter(self, data: Any) -> bool:
         try:
             if not isinstance(data, dict) or (seen := trust.boolean(data.get("seen"))) is None:
-                raise _UnsoundError
-            value = _number(data.get("value"), _MAX_COUNTER_KWH)
-            suspect = _number(data.get("suspect"), _MAX_COUNTER_KWH)
-            peak = _number(data.get("peak_kw"), MAX_CHARGER_KW * 5)
-            level = _number(data.get("level"), 100.0)
-            suspect_level = _number(data.get("suspect_level"), 100.0)
-            reset_from = _number(data.get("reset_from"), _MAX_COUNTER_KWH)
-            time, suspect_time = _time(data.get("time")), _time(data.get("suspect_time"))
-        except _UnsoundError:
+                raise saved.UnsoundError
+            value = saved.number(data.get("value"), _MAX_COUNTER_KWH)
+            suspect = saved.number(data.get("suspect"), _MAX_COUNTER_KWH)
+            peak = saved.number(data.get("peak_kw"), MAX_CHARGER_KW * 5)
+            level = saved.number(data.get("level"), 100.0)
+            suspect_level = saved.number(data.get("suspect_level"), 100.0)
+            reset_from = saved.number(data.get("reset_from"), _MAX_COUNTER_KWH)
+            time, suspect_time = saved.time(data.get("time")), saved.time(data.get("suspect_time"))
+        except saved.UnsoundError:
             return False
         if (value is None) != (time is None) or (suspect is None) != (suspect_time is None):
             return False
@@ -353,10 +353,10 @@ class EnergyMeter:
     def _restore_power(self, data: Any) -> bool:
         try:
             if not isinstance(data, dict):
-                raise _UnsoundError
-            power = _number(data.get("kw"), trust.LIMITS["charging_power"][1])
-            time = _time(data.get("time"))
-        except _UnsoundError:
+                raise saved.UnsoundError
+            power = saved.number(data.get("kw"), trust.LIMITS["charging_power"][1])
+            time = saved.time(data.get("time"))
+        except saved.UnsoundError:
             return False
         if (power is None) != (time is None):
             return False
@@ -370,9 +370,9 @@ class EnergyMeter:
         for item in data[-_RATE_SAMPLES:]:
             try:
                 if not isinstance(item, list) or len(item) != 2:
-                    raise _UnsoundError
-                time, level = _time(item[0]), _number(item[1], 100.0)
-            except _UnsoundError:
+                    raise saved.UnsoundError
+                time, level = saved.time(item[0]), saved.number(item[1], 100.0)
+            except saved.UnsoundError:
                 return False
             if time is None or level is None:
                 return False
@@ -384,40 +384,8 @@ class EnergyMeter:
         return True
 
 
-class _UnsoundError(Exception):
-    """A saved value that is present but cannot be trusted."""
-
-
 def _counter(value: float) -> float | None:
     """Return a counter reading the meter can use, or None."""
     if not math.isfinite(value) or not 0 <= value <= _MAX_COUNTER_KWH:
         return None
     return value
-
-
-def _iso(time: datetime | None) -> str | None:
-    return None if time is None else time.isoformat()
-
-
-def _number(value: Any, high: float) -> float | None:
-    """Return a saved optional number in [0, high]; raise if it is bad."""
-    if value is None:
-        return None
-    if (number := trust.number(value, 0.0, high)) is None:
-        raise _UnsoundError
-    return number
-
-
-def _time(value: Any) -> datetime | None:
-    """Return a saved optional aware time; raise if it is bad."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _UnsoundError
-    try:
-        time = datetime.fromisoformat(value)
-    except ValueError as err:
-        raise _UnsoundError from err
-    if time.tzinfo is None:
-        raise _UnsoundError
-    return time
