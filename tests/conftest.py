@@ -28,8 +28,8 @@ from custom_components.car_bridge.const import (
     CONF_START_DISTANCE,
     CONF_WEBHOOK_ID,
     CONF_ZONE,
-    DEFAULT_OPTIONS,
     DOMAIN,
+    SIMULATOR_DEFAULT_OPTIONS,
     SOURCE_SIMULATOR,
     SOURCE_WEBHOOK,
     WEBHOOK_DEFAULT_OPTIONS,
@@ -44,6 +44,8 @@ HOME_LON = 4.9041
 HOME_RADIUS = 100.0
 #: The generated unique id of the test vehicle (never made from its name).
 VEHICLE_ID = "0d5a3c1e9b7f4e2a8c6b4d2f0e1a3c5b"
+#: Every option of a simulated car, at its default.
+SIMULATOR_OPTIONS = {**SIMULATOR_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS}
 
 
 #: asyncio's own threshold for a slow callback (debug mode).
@@ -200,7 +202,7 @@ def mock_config_entry(start_distance: float, entry_options: dict[str, Any]) -> M
             CONF_ZONE: "zone.home",
             CONF_START_DISTANCE: start_distance,
         },
-        options={**DEFAULT_OPTIONS, **entry_options},
+        options={**SIMULATOR_OPTIONS, **entry_options},
     )
 
 

@@ -15,16 +15,15 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.car_bridge.approach.engine import Fix
 from custom_components.car_bridge.approach.geo import destination_point, offset_point
-from custom_components.car_bridge.const import DEFAULT_OPTIONS, DOMAIN, EVENT_CAR_BRIDGE
+from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE
 from custom_components.car_bridge.vehicle.model import Position
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .approach.traces import Drive, drive_home
-from .conftest import HOME_LAT, HOME_LON, send_destination
+from .conftest import HOME_LAT, HOME_LON, SIMULATOR_OPTIONS, send_destination
 
 APPROACH_ENTITIES = (
     "device_tracker.su7",
@@ -36,30 +35,47 @@ APPROACH_ENTITIES = (
 DRIVE_HOME = [("approaching", 5.0), ("approaching", 1.0), ("arrived_home", None)]
 
 
+#: The tracker a mirrored SU7 is made of: the fixes are its state writes.
+PHONE = "device_tracker.su7_phone"
+
+
 class Feeder:
-    """Drives the coordinator's fix path directly, as a real source's listener call."""
+    """Writes fixes to the tracker a mirrored car follows, stamped with their own time."""
 
-    def __init__(self, hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    def __init__(self, hass: HomeAssistant) -> None:
         self.hass = hass
-        self.coordinator = entry.runtime_data.coordinator
-        # An hour after setup, so the first fix is reachable from wherever the car was.
-        self.start = dt_util.utcnow() + timedelta(hours=1)
+        self.start = dt_util.utcnow() + timedelta(seconds=1)
 
-    async def __call__(self, fix: Fix, at: datetime) -> None:
-        position = Position(
-            latitude=fix.latitude,
-            longitude=fix.longitude,
-            # Unknown stays unknown: a speed of 0 would tell the engine the car stopped.
-            accuracy=fix.accuracy,
-            heading=fix.heading,
-            speed=fix.speed,
-        )
-        state = replace(self.coordinator.source.state, timestamp=at, position=position)
-        self.coordinator._on_state(state)
+    async def __call__(self, fix: Position, at: datetime) -> None:
+        # Unknown stays unknown: a speed of 0 would tell the engine the car stopped.
+        known = {"gps_accuracy": fix.accuracy, "course": fix.heading, "speed": fix.speed}
+        attributes: dict[str, Any] = {
+            "latitude": fix.latitude,
+            "longitude": fix.longitude,
+            **{key: value for key, value in known.items() if value is not None},
+        }
+        self.hass.states.async_set(PHONE, "not_home", attributes, timestamp=at.timestamp())
         await self.hass.async_block_till_done()
 
     def at(self, seconds: float) -> datetime:
         return self.start + timedelta(seconds=seconds)
+
+
+@pytest.fixture
+async def mirrored_su7(hass: HomeAssistant, home_zone: None) -> MockConfigEntry:
+    """A car called SU7 mirrored from a tracker that has not reported a fix yet."""
+    hass.states.async_set(PHONE, "unknown", {})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="SU7",
+        unique_id="2a8c6b4d2f0e1a3c5b7d9f3c1e9b7f4e",
+        version=2,
+        data={"source": "mirror", "name": "SU7", "zone": "zone.home", "tracker": PHONE},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
 
 
 def shown(hass: HomeAssistant) -> dict[str, Any]:
@@ -97,10 +113,11 @@ def summary(events: list[Any]) -> list[tuple[str, float | None]]:
         {0: "home", 1: "home"},
     ],
 )
+@pytest.mark.usefixtures("mirrored_su7")
 async def test_glitches_fire_nothing_and_change_no_entity(
-    hass: HomeAssistant, init_integration: MockConfigEntry, glitches: dict[int, str]
+    hass: HomeAssistant, glitches: dict[int, str]
 ) -> None:
-    feed = Feeder(hass, init_integration)
+    feed = Feeder(hass)
     events = async_capture_events(hass, EVENT_CAR_BRIDGE)
     trace = drive_home(Drive(start_km=8.0, kmh=11 * 3.6, accuracy=10.0))
     at_7km = next(i for i, (_, _, d) in enumerate(trace) if d <= 6900)
@@ -122,23 +139,24 @@ async def test_glitches_fire_nothing_and_change_no_entity(
     assert summary(events) == DRIVE_HOME
 
 
-async def test_a_confirmed_jump_is_accepted_within_two_fixes(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
-    feed = Feeder(hass, init_integration)
+@pytest.mark.usefixtures("mirrored_su7")
+async def test_a_confirmed_jump_is_accepted_within_three_fixes(hass: HomeAssistant) -> None:
+    feed = Feeder(hass)
     lat, lon = destination_point(HOME_LAT, HOME_LON, 0.0, 8100)
-    await feed(Fix(latitude=lat, longitude=lon, accuracy=10.0), feed.at(0))
+    await feed(Position(latitude=lat, longitude=lon, accuracy=10.0), feed.at(0))
     assert float(hass.states.get("sensor.su7_distance_to_home").state) == pytest.approx(
         8.0, abs=0.02
     )
-    # The GPS froze and catches up 3 km further on: held back, then confirmed.
-    lat, lon = destination_point(HOME_LAT, HOME_LON, 0.0, 5100)
-    await feed(Fix(latitude=lat, longitude=lon, accuracy=10.0), feed.at(1))
-    assert float(hass.states.get("sensor.su7_distance_to_home").state) == pytest.approx(
-        8.0, abs=0.02
-    )
+    # 3 km further on a second later: no car does that, so it takes two agreeing
+    # fixes after it (one could be a second glitch agreeing with the first).
+    for second, metres in ((1, 5100), (2, 5095)):
+        lat, lon = destination_point(HOME_LAT, HOME_LON, 0.0, metres)
+        await feed(Position(latitude=lat, longitude=lon, accuracy=10.0), feed.at(second))
+        assert float(hass.states.get("sensor.su7_distance_to_home").state) == pytest.approx(
+            8.0, abs=0.02
+        )
     lat, lon = destination_point(HOME_LAT, HOME_LON, 0.0, 5090)
-    await feed(Fix(latitude=lat, longitude=lon, accuracy=10.0), feed.at(2))
+    await feed(Position(latitude=lat, longitude=lon, accuracy=10.0), feed.at(3))
     assert float(hass.states.get("sensor.su7_distance_to_home").state) == pytest.approx(
         4.99, abs=0.02
     )
@@ -157,21 +175,26 @@ async def test_a_confirmed_jump_is_accepted_within_two_fixes(
         (HOME_LAT, HOME_LON, 5.0, 0),  # delivered twice
     ],
 )
+@pytest.mark.usefixtures("mirrored_su7")
 async def test_unusable_fixes_change_nothing(
-    hass: HomeAssistant, init_integration: MockConfigEntry, bad: tuple[float, float, float, float]
+    hass: HomeAssistant, bad: tuple[float, float, float, float]
 ) -> None:
     latitude, longitude, accuracy, seconds = bad
-    feed = Feeder(hass, init_integration)
+    feed = Feeder(hass)
     lat, lon = destination_point(HOME_LAT, HOME_LON, 0.0, 3000)
-    await feed(Fix(latitude=lat, longitude=lon, accuracy=5.0), feed.at(0))
+    await feed(Position(latitude=lat, longitude=lon, accuracy=5.0), feed.at(0))
     events = async_capture_events(hass, EVENT_CAR_BRIDGE)
     before = shown(hass)
-    await feed(Fix(latitude=latitude, longitude=longitude, accuracy=accuracy), feed.at(seconds))
+    await feed(
+        Position(latitude=latitude, longitude=longitude, accuracy=accuracy), feed.at(seconds)
+    )
     assert shown(hass) == before
     assert events == []
 
 
-@pytest.mark.parametrize("entry_options", [{"gps_noise": 150.0, "max_accuracy": 200.0}])
+@pytest.mark.parametrize(
+    ("start_distance", "entry_options"), [(3.09, {"gps_noise": 150.0, "max_accuracy": 200.0})]
+)
 async def test_poor_first_fix_leaves_setup_working(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -185,9 +208,11 @@ async def test_poor_first_fix_leaves_setup_working(
     assert hass.states.get("sensor.su7_battery").state == "80.0"
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
     assert diagnostics["approach"] is None
-    feed = Feeder(hass, init_integration)
-    lat, lon = destination_point(HOME_LAT, HOME_LON, 0.0, 3100)
-    await feed(Fix(latitude=lat, longitude=lon, accuracy=20.0), feed.at(0))
+    # The GPS recovers: the parked car's fixes, 3.1 km from the zone's centre, are usable.
+    hass.config_entries.async_update_entry(
+        init_integration, options={**init_integration.options, "gps_noise": 0.0}
+    )
+    await tick(1)
     assert hass.states.get("sensor.su7_distance_to_home").state == "3.0"
     assert hass.states.get("binary_sensor.su7_at_home").state == "off"
     assert hass.states.get("device_tracker.su7").state == "not_home"
@@ -297,7 +322,7 @@ async def test_home_zone_deleted_and_re_created(
         title="SU7",
         unique_id="simulator_su7",
         data={"source": "simulator", "name": "SU7", "zone": "zone.garage", "start_distance": 0.0},
-        options=DEFAULT_OPTIONS,
+        options=SIMULATOR_OPTIONS,
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

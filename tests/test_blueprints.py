@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.car_bridge.blueprint import BUNDLED
-from custom_components.car_bridge.const import DOMAIN
+from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE
 from custom_components.car_bridge.options import MAX_DISTANCE_KM, MIN_DISTANCE_KM
 from homeassistant.components.blueprint import BLUEPRINT_SCHEMA
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict
 
 from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
@@ -26,6 +28,7 @@ def test_bundles_the_seven_blueprints() -> None:
     assert NAMES == [
         "approaching_home.yaml",
         "arrived_home.yaml",
+        "charged_by_departure.yaml",
         "left_home.yaml",
         "plug_in_reminder.yaml",
         "precondition_cabin.yaml",
@@ -258,3 +261,107 @@ async def test_plug_in_reminder(
     await tick(600, settle=False)
     await hass.async_block_till_done()
     assert len(calls) == expected
+
+
+async def cabin_changes(hass: HomeAssistant) -> list[Any]:
+    changes: list[Any] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda e: (
+            changes.append(e.data["new_state"].attributes.get("temperature"))
+            if e.data["entity_id"] == "climate.su7_cabin"
+            else None
+        ),
+    )
+    return changes
+
+
+def departure_expected(hass: HomeAssistant, entry: MockConfigEntry, minutes: int) -> None:
+    """Put on the bus what the departures engine concludes N minutes before a departure."""
+    hass.bus.async_fire(
+        EVENT_CAR_BRIDGE,
+        {
+            "type": "departure_expected",
+            "device_id": vehicle_device_id(hass, entry),
+            "vehicle": "SU7",
+            "minutes_before": minutes,
+        },
+    )
+
+
+async def test_precondition_cabin_before_the_expected_departure(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    hass.states.async_set("climate.living_room", "heat", {"current_temperature": 35.0})
+    changes = await cabin_changes(hass)
+    await use_blueprint(
+        hass,
+        init_integration,
+        "precondition_cabin.yaml",
+        {
+            "home_temperature": "climate.living_room",
+            "start": "before_departure",
+            "minutes_before": 25,
+        },
+    )
+    departure_expected(hass, init_integration, 30)  # another automation's minutes
+    await hass.async_block_till_done()
+    assert changes == []
+    departure_expected(hass, init_integration, 25)
+    await hass.async_block_till_done()
+    climate = hass.states.get("climate.su7_cabin")
+    assert climate.state == "heat_cool"
+    # The home's 35 °C is beyond the car's range: its own maximum.
+    assert climate.attributes["temperature"] == climate.attributes["max_temp"] == 28.0
+    await stop_automations(hass)
+
+
+async def test_precondition_cabin_at_a_fixed_time_ignores_departures(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    hass.states.async_set("sensor.living_room", "21.0", {"device_class": "temperature"})
+    changes = await cabin_changes(hass)
+    await use_blueprint(
+        hass,
+        init_integration,
+        "precondition_cabin.yaml",
+        {"home_temperature": "sensor.living_room", "time": "23:59:00", "minutes_before": 20},
+    )
+    departure_expected(hass, init_integration, 20)
+    await hass.async_block_till_done()
+    assert changes == []
+    await stop_automations(hass)
+
+
+@pytest.mark.parametrize(("hours_ahead", "expected"), [(1, "on"), (12, "off")])
+async def test_charged_by_departure(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    tick: Callable[..., Any],
+    hours_ahead: int,
+    expected: str,
+) -> None:
+    await send(hass, tick, zone="zone.home", settle=False)
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.su7_at_home").state == "on"
+    assert hass.states.get("binary_sensor.su7_plugged_in").state == "on"
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.su7_charging_enabled"}, blocking=True
+    )
+    await hass.services.async_call(
+        "number", "set_value", {"entity_id": "number.su7_charge_limit", "value": 100}, blocking=True
+    )
+    battery = float(hass.states.get("sensor.su7_battery").state)
+    assert battery < 100
+    await use_blueprint(
+        hass, init_integration, "charged_by_departure.yaml", {"charge_rate": 20, "margin": 30}
+    )
+    # Stands for the learned prediction (tests/test_departures.py learns real ones).
+    departure = dt_util.utcnow() + timedelta(hours=hours_ahead)
+    hass.states.async_set(
+        "sensor.su7_next_departure", departure.isoformat(), {"device_class": "timestamp"}
+    )
+    await tick(600, settle=False)
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.su7_charging_enabled").state == expected
+    await stop_automations(hass)

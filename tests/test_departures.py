@@ -18,19 +18,23 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    MockPlatform,
     async_capture_events,
     async_fire_time_changed,
     async_mock_service,
+    mock_platform,
 )
 
 from custom_components.car_bridge.approach.geo import offset_point
 from custom_components.car_bridge.const import (
+    CONF_DEPARTURE_CALENDAR,
     CONF_DEPARTURE_LEARNING,
     CONF_DEPARTURE_WORKDAY,
     DOMAIN,
     EVENT_CAR_BRIDGE,
 )
 from custom_components.car_bridge.diagnostics import async_get_config_entry_diagnostics
+from homeassistant.components.calendar import CalendarEntity, CalendarEvent
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
@@ -256,3 +260,66 @@ async def test_diagnostics_show_the_learned_times_only(
     ]
     assert all(e["time"].startswith("07:") for e in pattern["expected"])
     assert str(HOME_LAT)[:5] not in json.dumps(pattern)
+
+
+class HolidayCalendar(CalendarEntity):
+    """The user's holiday calendar: an all-day event on each of ``days``."""
+
+    _attr_name = "Holidays"
+
+    def __init__(self, days: list[date]) -> None:
+        self.days = days
+
+    @property
+    def event(self) -> CalendarEvent | None:
+        return None
+
+    async def async_get_events(
+        self, hass: HomeAssistant, start_date: datetime, end_date: datetime
+    ) -> list[CalendarEvent]:
+        return [
+            CalendarEvent(start=day, end=day + timedelta(days=1), summary="Holiday")
+            for day in self.days
+            if start_date.date() <= day < end_date.date()
+        ]
+
+
+HOLIDAY = FIRST + timedelta(weeks=4)
+
+
+@pytest.fixture
+async def holiday_calendar(hass: HomeAssistant) -> None:
+    """The calendar, set up before the webhook's test client freezes the HTTP routes."""
+    calendar = HolidayCalendar([HOLIDAY])
+
+    async def setup_platform(
+        hass: HomeAssistant, config: Any, add_entities: Any, discovery_info: Any = None
+    ) -> None:
+        add_entities([calendar])
+
+    mock_platform(hass, "test.calendar", MockPlatform(async_setup_platform=setup_platform))
+    assert await async_setup_component(hass, "calendar", {"calendar": {"platform": "test"}})
+    await hass.async_block_till_done()
+
+
+async def test_a_holiday_in_the_calendar_means_no_departure(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    holiday_calendar: None,
+    post: Post,
+    entry: MockConfigEntry,
+) -> None:
+    monday = HOLIDAY
+    await weeks_of_commutes(post, 4)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_DEPARTURE_CALENDAR: "calendar.holidays"}
+    )
+    await hass.async_block_till_done()
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    await jump(hass, freezer, local(monday, 5))
+    await jump(hass, freezer, local(monday, 6, 55))
+    await run_until(hass, freezer, local(monday, 7, 45))
+    assert expected(events) == []
+    following = dt_util.parse_datetime(hass.states.get(SENSOR).state)
+    assert following is not None
+    assert following.astimezone(TZ).date() == monday + timedelta(days=1)

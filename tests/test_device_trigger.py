@@ -180,6 +180,12 @@ async def test_rename_shows_in_trigger_names(
             {"type": "time_to_home_below", "minutes": 0},
             'The minutes to home must be a number from 1 to 600; "0" is not',
         ),
+        (
+            {"type": "departure_expected", "minutes_before": 4},
+            'The minutes before the departure must be a whole number from 5 to 180; "4" is not',
+        ),
+        ({"type": "departure_expected", "minutes_before": 12.5}, '"12.5" is not'),
+        ({"type": "departure_expected", "minutes_before": 181}, '"181" is not'),
     ],
 )
 async def test_bad_distance_gets_a_translated_error(
@@ -211,6 +217,8 @@ async def test_bad_distance_gets_a_translated_error(
         ({"type": "leaving", "distance": str(MIN_DISTANCE_KM)}, "distance", MIN_DISTANCE_KM),
         ({"type": "leaving"}, "distance", 1.0),
         ({"type": "time_to_home_below"}, "minutes", 15.0),
+        ({"type": "departure_expected"}, "minutes_before", 30),
+        ({"type": "departure_expected", "minutes_before": "45"}, "minutes_before", 45),
     ],
 )
 async def test_good_distances_are_normalised(

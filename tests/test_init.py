@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.car_bridge.const import DEFAULT_OPTIONS, DOMAIN
+from custom_components.car_bridge.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
@@ -19,7 +19,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 
-from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
+from .conftest import HOME_LAT, HOME_LON, SIMULATOR_OPTIONS, send_destination, vehicle_device_id
 
 
 async def test_load_unload(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
@@ -168,7 +168,7 @@ async def test_version_1_entry_migrates_to_a_generated_unique_id(
         unique_id="simulator_su7",
         version=1,
         data={"source": "simulator", "name": "SU7", "zone": "zone.home", "start_distance": 8.0},
-        options=dict(DEFAULT_OPTIONS),
+        options=dict(SIMULATOR_OPTIONS),
     )
     old.add_to_hass(hass)
     device = dr.async_get(hass).async_get_or_create(

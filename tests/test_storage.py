@@ -286,6 +286,52 @@ async def test_one_bad_part_of_the_approach_save_is_named_and_the_rest_kept(
 
 
 @pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ({"time_to_home_min": 10**18}, "approach state time_to_home_min"),
+        ({"home": [HOME_LAT, HOME_LON, 1e300]}, "approach home"),
+        ({"home": [500.0, HOME_LON, 100.0]}, "approach home"),
+        ({"home": [HOME_LAT, HOME_LON, -5.0]}, "approach home"),
+    ],
+)
+@pytest.mark.usefixtures("home_zone")
+async def test_a_saved_approach_value_beyond_its_physical_range_is_discarded_alone(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    damage: dict[str, Any],
+    named: str,
+) -> None:
+    """A saved time to home of 10^18 min crashed the sensor at setup; any home size was kept."""
+    approach = _approach_save()
+    if "time_to_home_min" in damage:
+        approach["state"] = {**approach["state"], **damage}
+    else:
+        approach = {**approach, **damage}
+    _write(hass, mock_config_entry, _envelope({**SOUND, "approach": approach}))
+    await _setup(hass, mock_config_entry)
+    _assert_sane(hass)
+    (warning,) = _our_warnings(caplog)
+    assert named in warning
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("part", ["state", "last"])
+@pytest.mark.usefixtures("home_zone")
+async def test_a_saved_negative_zero_coordinate_shows_as_zero(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, part: str
+) -> None:
+    """A hand-edited -0.0 longitude was shown on the tracker as -0.0."""
+    approach = _approach_save()
+    approach["state"] = {**approach["state"], "longitude": -0.0}
+    approach[part] = {**approach[part], "longitude": -0.0}
+    _write(hass, mock_config_entry, _envelope({**SOUND, "approach": approach}))
+    await _setup(hass, mock_config_entry)
+    longitude = hass.states.get("device_tracker.su7").attributes["longitude"]
+    assert math.copysign(1.0, longitude) > 0
+
+
+@pytest.mark.parametrize(
     ("data", "said"),
     [
         (None, "its data is null"),

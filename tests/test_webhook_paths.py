@@ -297,3 +297,39 @@ async def test_a_second_entry_with_the_same_webhook_id_gets_a_new_one_and_a_repa
     assert copy.options[CONF_WEBHOOK_ID] == new_id
     assert issue_registry.async_get_issue(DOMAIN, f"webhook_id_conflict_{copy.entry_id}") is None
     _no_secret_in(caplog, WEBHOOK_ID, new_id)
+
+
+async def test_a_senders_token_in_the_query_stays_out_of_every_log_line_that_shows_the_post(
+    hass: HomeAssistant,
+    hass_client_no_auth: Callable[[], Awaitable[TestClient]],
+    hass_ws_client: Callable[..., Awaitable[Any]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """aiohttp's access log and core's WebSocket log show the query: ABRP's token was in it."""
+    token, api_key = "0f1e2d3c-secret-token", "fake-ovms-api-key-1234"
+    caplog.set_level(logging.DEBUG)
+    await _setup(hass)
+    ws = await hass_ws_client(hass)
+    client = await hass_client_no_auth()
+    query = f"token={token}&api_key={api_key}&soc=61&utc=1"
+    response = await client.get(f"{URL}?{query}")
+    await response.text()
+    await ws.send_json(
+        {
+            "id": 1,
+            "type": "webhook/handle",
+            "webhook_id": WEBHOOK_ID,
+            "method": "GET",
+            "query": query,
+        }
+    )
+    assert (await ws.receive_json())["success"]
+    await _settle(hass)
+    shown = [
+        r
+        for r in caplog.records
+        if r.name in ("aiohttp.access", "homeassistant.components.websocket_api.http.connection")
+    ]
+    assert any("webhook/handle" in r.getMessage() for r in shown)
+    assert any(r.name == "aiohttp.access" for r in shown)
+    _no_secret_in(caplog, WEBHOOK_ID, token, api_key)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
 import uuid
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
-    entity_registry as er,
 )
 from homeassistant.helpers.typing import ConfigType
 
@@ -24,8 +22,10 @@ from .const import (
 )
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
+from .departure_history import async_start_learning
 from .departure_watch import DepartureHolidays
 from .engines import VehicleEngines
+from .entity_ids import async_move_unique_id
 from .options import changed_options, entry_config, home_zone_entity
 from .services import async_setup_services
 from .sources import KINDS
@@ -114,43 +114,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     coordinator.async_start(device.id)
     holidays = DepartureHolidays(hass, engines.departures, coordinator, config)
     holidays.async_start()
+    async_start_learning(hass, engines.departures, coordinator)
     entry.runtime_data = CarBridgeData(
         coordinator=coordinator, engines=engines, home_zone=home_zone, holidays=holidays
     )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    # Each platform removes what the source positively no longer backs (entity_ids.py).
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    _remove_stale_entities(hass, entry, coordinator.entity_unique_ids)
     return True
-
-
-@callback
-def _remove_stale_entities(
-    hass: HomeAssistant, entry: CarBridgeConfigEntry, current: set[str]
-) -> None:
-    """Remove entities the source no longer backs (e.g. a mirrored lock removed in the options)."""
-    registry = er.async_get(hass)
-    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
-        if entity.unique_id not in current:
-            LOGGER.debug("%s: removing %s, no longer provided", entry.title, entity.entity_id)
-            registry.async_remove(entity.entity_id)
-
-
-@callback
-def async_move_unique_id(
-    hass: HomeAssistant, entry: CarBridgeConfigEntry, new: str, **entry_updates: Any
-) -> None:
-    """Give the vehicle a new unique id, carrying its entities and device along."""
-    old = entry.unique_id or entry.entry_id
-    ent_reg = er.async_get(hass)
-    for entity in er.async_entries_for_config_entry(ent_reg, entry.entry_id):
-        if entity.unique_id.startswith(f"{old}_"):
-            ent_reg.async_update_entity(
-                entity.entity_id, new_unique_id=new + entity.unique_id[len(old) :]
-            )
-    dev_reg = dr.async_get(hass)
-    if device := dev_reg.async_get_device_by_identifier((DOMAIN, old), entry.entry_id):
-        dev_reg.async_update_device(device.id, new_identifiers={(DOMAIN, new)})
-    hass.config_entries.async_update_entry(entry, unique_id=new, **entry_updates)
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) -> bool:

@@ -10,12 +10,12 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import CarBridgeConfigEntry
-from .entity import CarBridgeEntity, provided
+from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
 from .snapshot import CarSnapshot
 from .vehicle.model import Value
 
@@ -23,12 +23,12 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class CarBridgeBinarySensorEntityDescription(BinarySensorEntityDescription):
+class CarBridgeBinarySensorEntityDescription(
+    BinarySensorEntityDescription, CarBridgeEntityDescription
+):
     """Describes a Car Bridge binary sensor."""
 
-    is_on_fn: Callable[[CarSnapshot], bool | None]
-    #: What the sensor rests on: it exists only if the source provides all of it.
-    values: tuple[Value, ...]
+    value_fn: Callable[[CarSnapshot], bool | None]
 
 
 BINARY_SENSORS: tuple[CarBridgeBinarySensorEntityDescription, ...] = (
@@ -37,28 +37,28 @@ BINARY_SENSORS: tuple[CarBridgeBinarySensorEntityDescription, ...] = (
         values=(Value.CHARGE_STATE,),
         translation_key="charging",
         device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
-        is_on_fn=lambda s: s.vehicle.charging,
+        value_fn=lambda s: s.vehicle.charging,
     ),
     CarBridgeBinarySensorEntityDescription(
         key="plugged_in",
         values=(Value.CHARGE_STATE,),
         translation_key="plugged_in",
         device_class=BinarySensorDeviceClass.PLUG,
-        is_on_fn=lambda s: s.vehicle.plugged_in,
+        value_fn=lambda s: s.vehicle.plugged_in,
     ),
     CarBridgeBinarySensorEntityDescription(
         key="moving",
         values=(Value.SPEED,),
         translation_key="moving",
         device_class=BinarySensorDeviceClass.MOVING,
-        is_on_fn=lambda s: s.vehicle.moving,
+        value_fn=lambda s: s.vehicle.moving,
     ),
     CarBridgeBinarySensorEntityDescription(
         key="at_home",
         values=(Value.POSITION,),
         translation_key="at_home",
         device_class=BinarySensorDeviceClass.PRESENCE,
-        is_on_fn=lambda s: None if s.approach is None else s.approach.at_home,
+        value_fn=lambda s: None if s.approach is None else s.approach.at_home,
     ),
     CarBridgeBinarySensorEntityDescription(
         key="connected",
@@ -66,7 +66,7 @@ BINARY_SENSORS: tuple[CarBridgeBinarySensorEntityDescription, ...] = (
         translation_key="connected",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
-        is_on_fn=lambda s: s.vehicle.connected,
+        value_fn=lambda s: s.vehicle.connected,
     ),
 )
 
@@ -76,13 +76,14 @@ async def async_setup_entry(
     entry: CarBridgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the vehicle's binary sensors."""
-    coordinator = entry.runtime_data.coordinator
-    capabilities = coordinator.source.capabilities
-    async_add_entities(
-        CarBridgeBinarySensor(coordinator, description, description.values)
-        for description in BINARY_SENSORS
-        if provided(capabilities, description.values)
+    """Add the binary sensors the vehicle's source backs."""
+    async_add_described(
+        hass,
+        entry,
+        async_add_entities,
+        BINARY_SENSORS,
+        CarBridgeBinarySensor,
+        platform=Platform.BINARY_SENSOR,
     )
 
 
@@ -98,4 +99,4 @@ class CarBridgeBinarySensor(CarBridgeEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool | None:
         """Return the state."""
-        return self.entity_description.is_on_fn(self.snapshot)
+        return self.entity_description.value_fn(self.snapshot)

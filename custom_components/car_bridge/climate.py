@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.climate import (
     ATTR_HVAC_MODE,
     ClimateEntity,
+    ClimateEntityDescription,
     ClimateEntityFeature,
     HVACMode,
 )
-from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
+from homeassistant.const import ATTR_TEMPERATURE, Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
-from .entity import CarBridgeEntity, provided
+from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
 from .vehicle.model import Command, Value
+from .vehicle.source import VehicleSource
 
 PARALLEL_UPDATES = 1
 
@@ -26,9 +30,27 @@ PARALLEL_UPDATES = 1
 # are supported: the entity provides the native names, and the old ones only
 # where Home Assistant still reads them.
 _HAS_NATIVE_UNIT = hasattr(ClimateEntity, "native_temperature_unit")
+#: The step of a car that does not say its own.
+DEFAULT_STEP = 0.5
 
-CABIN = EntityDescription(key="cabin", translation_key="cabin")
-CABIN_VALUES = (Value.CLIMATE,)
+
+@dataclass(frozen=True, kw_only=True)
+class CarBridgeClimateEntityDescription(ClimateEntityDescription, CarBridgeEntityDescription):
+    """Describes a Car Bridge climate."""
+
+    #: Switch climate (on, and a target in °C or None to keep it).
+    set_fn: Callable[[VehicleSource, bool, float | None], Awaitable[None]]
+
+
+CLIMATES: tuple[CarBridgeClimateEntityDescription, ...] = (
+    CarBridgeClimateEntityDescription(
+        key="cabin",
+        translation_key="cabin",
+        values=(Value.CLIMATE,),
+        exists_fn=lambda capabilities: capabilities.accepts(Command.CLIMATE),
+        set_fn=lambda source, on, target: source.async_set_climate(on, target),
+    ),
+)
 
 
 async def async_setup_entry(
@@ -36,15 +58,16 @@ async def async_setup_entry(
     entry: CarBridgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the vehicle's cabin climate, if it has one."""
-    coordinator = entry.runtime_data.coordinator
-    if provided(coordinator.source.capabilities, CABIN_VALUES):
-        async_add_entities([CarBridgeClimate(coordinator, CABIN, CABIN_VALUES)])
+    """Add the vehicle's cabin climate, if its source backs one."""
+    async_add_described(
+        hass, entry, async_add_entities, CLIMATES, CarBridgeClimate, platform=Platform.CLIMATE
+    )
 
 
 class CarBridgeClimate(CarBridgeEntity, ClimateEntity):
     """Cabin pre-conditioning: heats or cools toward the target."""
 
+    entity_description: CarBridgeClimateEntityDescription
     _attr_hvac_modes = [HVACMode.OFF, HVACMode.HEAT_COOL]
     _attr_supported_features = (
         ClimateEntityFeature.TARGET_TEMPERATURE
@@ -52,15 +75,20 @@ class CarBridgeClimate(CarBridgeEntity, ClimateEntity):
         | ClimateEntityFeature.TURN_OFF
     )
     _attr_native_temperature_unit = UnitOfTemperature.CELSIUS
-    _attr_min_temp = 15.0
-    _attr_max_temp = 28.0
-    _attr_target_temperature_step = 0.5
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Create the entity, telling Home Assistant 2026.10 its unit too."""
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, coordinator: CarBridgeCoordinator, description: CarBridgeClimateEntityDescription
+    ) -> None:
+        """Create the entity with the car's own target range, telling 2026.10 its unit too."""
+        super().__init__(coordinator, description)
         if not _HAS_NATIVE_UNIT:
             self._attr_temperature_unit = UnitOfTemperature.CELSIUS
+        # A car that does not say keeps Home Assistant's default range.
+        if (limits := coordinator.source.capabilities.climate_range) is not None:
+            self._attr_min_temp = limits.low
+            self._attr_max_temp = limits.high
+        step = None if limits is None else limits.step
+        self._attr_target_temperature_step = step or DEFAULT_STEP
 
     def shown(self) -> tuple[bool | None, float | None, float | None]:
         """Return mode, target and cabin temperature."""
@@ -90,8 +118,9 @@ class CarBridgeClimate(CarBridgeEntity, ClimateEntity):
         target_temperature = native_target_temperature
 
     async def _set(self, on: bool, target: float | None = None) -> None:
+        set_fn = self.entity_description.set_fn
         await self.coordinator.async_command(
-            Command.CLIMATE, lambda source: source.async_set_climate(on, target)
+            Command.CLIMATE, lambda source: set_fn(source, on, target)
         )
 
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:

@@ -12,7 +12,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import TextSelector
 from homeassistant.util import slugify
 
-from . import async_move_unique_id
 from .const import (
     COMMON_DEFAULT_OPTIONS,
     CONF_SOURCE,
@@ -25,6 +24,7 @@ from .const import (
     SOURCE_WEBHOOK,
 )
 from .data import CarBridgeConfigEntry
+from .entity_ids import async_move_unique_id
 from .options import (
     MAX_NAME_LENGTH,
     ZONE_SELECTOR,

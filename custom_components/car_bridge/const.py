@@ -82,8 +82,6 @@ SIMULATOR_DEFAULT_OPTIONS: Final = {
 WEBHOOK_DEFAULT_OPTIONS: Final = {
     CONF_CONNECTION_TIMEOUT: DEFAULT_CONNECTION_TIMEOUT,
 }
-#: Every option of a simulated car.
-DEFAULT_OPTIONS: Final = {**SIMULATOR_DEFAULT_OPTIONS, **COMMON_DEFAULT_OPTIONS}
 
 # Learned departures: on unless switched off; a workday sensor or a calendar names holidays.
 CONF_DEPARTURE_LEARNING: Final = "departure_learning"

@@ -71,8 +71,6 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         self.apply_source_options = apply_source_options
         self._unsubs: list[CALLBACK_TYPE] = []
         self._unavailable: frozenset[Value] = frozenset()
-        #: Unique ids of the entities the platforms created for this source.
-        self.entity_unique_ids: set[str] = set()
 
     # -- life cycle --------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,24 +14,36 @@ from homeassistant.components.sensor import (
 )
 
 from .coordinator import CarBridgeCoordinator
-from .entity import CarBridgeEntity
+from .entity import CarBridgeEntity, CarBridgeEntityDescription
 from .vehicle.model import Value
 
-DESCRIPTION = SensorEntityDescription(
-    key="next_departure",
-    translation_key="next_departure",
-    device_class=SensorDeviceClass.TIMESTAMP,
+
+@dataclass(frozen=True, kw_only=True)
+class DepartureSensorEntityDescription(SensorEntityDescription, CarBridgeEntityDescription):
+    """Describes the next-departure sensor."""
+
+
+DEPARTURE_SENSORS: tuple[DepartureSensorEntityDescription, ...] = (
+    DepartureSensorEntityDescription(
+        key="next_departure",
+        translation_key="next_departure",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        # Departures are learned from where the car is.
+        values=(Value.POSITION,),
+    ),
 )
-#: Departures are learned from where the car is.
-VALUES = (Value.POSITION,)
 
 
 class NextDepartureSensor(CarBridgeEntity, SensorEntity):
     """Unknown while the model abstains; attributes say how sure it is and what trip follows."""
 
-    def __init__(self, coordinator: CarBridgeCoordinator) -> None:
+    entity_description: DepartureSensorEntityDescription
+
+    def __init__(
+        self, coordinator: CarBridgeCoordinator, description: DepartureSensorEntityDescription
+    ) -> None:
         """Attach the sensor to the vehicle."""
-        super().__init__(coordinator, DESCRIPTION, VALUES)
+        super().__init__(coordinator, description)
 
     def shown(self) -> Hashable:
         """Return the time and its attributes."""

@@ -9,22 +9,38 @@ always agree. Other zones come from Home Assistant's zone logic.
 
 from __future__ import annotations
 
-from homeassistant.components.device_tracker import SourceType, TrackerEntity
+from dataclasses import dataclass
+
+from homeassistant.components.device_tracker import (
+    SourceType,
+    TrackerEntity,
+    TrackerEntityDescription,
+)
 from homeassistant.components.zone import async_in_zones
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import CarBridgeConfigEntry
-from .entity import CarBridgeEntity
+from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
 from .vehicle.model import Value
 
 PARALLEL_UPDATES = 0
 
-# Named like the vehicle (name=None) with a car icon; the translation key only
-# carries the icon.
-LOCATION = EntityDescription(key="location", name=None, translation_key="location")
-LOCATION_VALUES = (Value.POSITION,)
+
+@dataclass(frozen=True, kw_only=True)
+class CarBridgeTrackerEntityDescription(TrackerEntityDescription, CarBridgeEntityDescription):
+    """Describes a Car Bridge tracker."""
+
+
+TRACKERS: tuple[CarBridgeTrackerEntityDescription, ...] = (
+    # Named like the vehicle (name=None) with a car icon; the translation key
+    # only carries the icon. Every source gives positions: approach is what
+    # Car Bridge is for.
+    CarBridgeTrackerEntityDescription(
+        key="location", name=None, translation_key="location", values=(Value.POSITION,)
+    ),
+)
 
 
 async def async_setup_entry(
@@ -33,15 +49,20 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the vehicle's tracker."""
-    # Every source gives positions: approach is what Car Bridge is for.
-    async_add_entities(
-        [CarBridgeTracker(entry.runtime_data.coordinator, LOCATION, LOCATION_VALUES)]
+    async_add_described(
+        hass,
+        entry,
+        async_add_entities,
+        TRACKERS,
+        CarBridgeTracker,
+        platform=Platform.DEVICE_TRACKER,
     )
 
 
 class CarBridgeTracker(CarBridgeEntity, TrackerEntity):
     """The vehicle's filtered GPS position."""
 
+    entity_description: CarBridgeTrackerEntityDescription
     _attr_source_type = SourceType.GPS
     # Core files trackers under "Diagnostic"; a car's location is what it is about.
     _attr_entity_category = None  # type: ignore[assignment]  # core types it as always set

@@ -110,7 +110,7 @@ _NUMBER_FIELDS: dict[str, tuple[str, float, float, float, str]] = {
         DEFAULT_MINUTES_BEFORE,
         MIN_MINUTES_BEFORE,
         MAX_MINUTES_BEFORE,
-        "invalid_trigger_minutes",
+        "invalid_trigger_minutes_before",
     ),
 }
 

@@ -27,8 +27,7 @@ from homeassistant.components.sensor import (
 from homeassistant.const import EntityCategory, UnitOfElectricCurrent, UnitOfEnergy
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import CarBridgeCoordinator
-from .entity import CarBridgeEntity
+from .entity import CarBridgeEntity, CarBridgeEntityDescription
 from .snapshot import CarSnapshot
 from .vehicle.model import Capabilities, ChargeState, Command, Value
 
@@ -43,13 +42,10 @@ EVCC_STATUS: dict[ChargeState, str] = {
 
 
 @dataclass(frozen=True, kw_only=True)
-class EnergySensorDescription(SensorEntityDescription):
-    """Describes an energy sensor: whether the source supports it, what it shows."""
+class EnergySensorDescription(SensorEntityDescription, CarBridgeEntityDescription):
+    """Describes an energy sensor: what it shows."""
 
-    exists_fn: Callable[[Capabilities], bool]
     value_fn: Callable[[CarSnapshot], StateType | datetime]
-    #: What it rests on at the source: unavailable while any of these is.
-    values: tuple[Value, ...] = ()
 
 
 def _measures_energy(capabilities: Capabilities) -> bool:
@@ -85,7 +81,7 @@ ENERGY_SENSORS: tuple[EnergySensorDescription, ...] = (
         key="charge_complete_at",
         translation_key="charge_complete_at",
         device_class=SensorDeviceClass.TIMESTAMP,
-        exists_fn=lambda c: c.has(Value.BATTERY_LEVEL, Value.CHARGE_STATE, Value.CHARGE_LIMIT),
+        exists_fn=lambda c: c.has(Value.CHARGE_LIMIT),
         value_fn=lambda s: None if s.energy is None else s.energy.complete_at,
         values=(Value.BATTERY_LEVEL, Value.CHARGE_STATE),
     ),
@@ -95,23 +91,12 @@ ENERGY_SENSORS: tuple[EnergySensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(dict.fromkeys(EVCC_STATUS.values())),
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=lambda c: c.has(Value.CHARGE_STATE),
         value_fn=lambda s: (
             None if (state := s.vehicle.charge_state) is None else EVCC_STATUS[state]
         ),
         values=(Value.CHARGE_STATE,),
     ),
 )
-
-
-def energy_sensors(coordinator: CarBridgeCoordinator) -> list[CarBridgeEnergySensor]:
-    """Return the energy sensors this vehicle's source supports."""
-    capabilities = coordinator.source.capabilities
-    return [
-        CarBridgeEnergySensor(coordinator, description, description.values)
-        for description in ENERGY_SENSORS
-        if description.exists_fn(capabilities)
-    ]
 
 
 class CarBridgeEnergySensor(CarBridgeEntity, SensorEntity):
@@ -129,31 +114,31 @@ class CarBridgeEnergySensor(CarBridgeEntity, SensorEntity):
         return self.entity_description.value_fn(self.snapshot)
 
 
-CHARGING_CURRENT = NumberEntityDescription(
-    key="charging_current",
-    translation_key="charging_current",
-    device_class=NumberDeviceClass.CURRENT,
-    native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
-    native_step=1,
-    mode=NumberMode.BOX,
+@dataclass(frozen=True, kw_only=True)
+class ChargingCurrentDescription(NumberEntityDescription, CarBridgeEntityDescription):
+    """Describes the charging current."""
+
+
+CURRENT_NUMBERS = (
+    ChargingCurrentDescription(
+        key="charging_current",
+        translation_key="charging_current",
+        device_class=NumberDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        native_step=1,
+        mode=NumberMode.BOX,
+        values=(Value.CHARGING_CURRENT,),
+        exists_fn=lambda c: c.accepts(Command.CHARGING_CURRENT),
+    ),
 )
-CHARGING_CURRENT_VALUES = (Value.CHARGING_CURRENT,)
 #: The range shown before the source says its own (IEC 61851: 6 A at least).
 DEFAULT_CURRENT_RANGE = (6.0, 32.0)
 
 
-def charging_current_numbers(coordinator: CarBridgeCoordinator) -> list[CarBridgeChargingCurrent]:
-    """Return the charging current, if the source has one it can set."""
-    capabilities = coordinator.source.capabilities
-    if capabilities.has(*CHARGING_CURRENT_VALUES) and capabilities.accepts(
-        Command.CHARGING_CURRENT
-    ):
-        return [CarBridgeChargingCurrent(coordinator, CHARGING_CURRENT, CHARGING_CURRENT_VALUES)]
-    return []
-
-
 class CarBridgeChargingCurrent(CarBridgeEntity, NumberEntity):
     """The current the car draws while charging; solar-surplus chargers step it."""
+
+    entity_description: ChargingCurrentDescription
 
     def _range(self) -> tuple[float, float]:
         return self.snapshot.vehicle.charging_current_range or DEFAULT_CURRENT_RANGE

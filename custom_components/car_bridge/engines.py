@@ -37,8 +37,11 @@ class VehicleEngines:
     def __init__(self, config: Mapping[str, Any], home: Home) -> None:
         """Build the engines for ``config``, measuring against ``home``."""
         self.approach = ApproachAsEngine(ApproachEngine(approach_config(config), home))
+        # Departures follow the approach engine's one decision about home.
         self.departures = DepartureEngine(
-            dt_util.get_default_time_zone(), learning=departure_learning(config)
+            dt_util.get_default_time_zone(),
+            learning=departure_learning(config),
+            at_home=self._at_home,
         )
         self.departures.set_home(home)
         # Fed after the approach engine, whose decision about home it counts by.
@@ -46,8 +49,8 @@ class VehicleEngines:
         self.all: tuple[Engine, ...] = (self.approach, self.departures, self.energy)
 
     def _at_home(self) -> bool | None:
-        state = self.approach.engine.state
-        return None if state is None else state.at_home
+        approach = self.approach.result
+        return None if approach is None else approach.at_home
 
     @property
     def keys(self) -> frozenset[str]:

@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.lock import LockEntity
+from homeassistant.components.lock import LockEntity, LockEntityDescription
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import CarBridgeConfigEntry
-from .entity import CarBridgeEntity, provided
+from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
+from .snapshot import CarSnapshot
 from .vehicle.model import Command, Value
+from .vehicle.source import VehicleSource
 
 PARALLEL_UPDATES = 1
 
-DOORS = EntityDescription(key="doors", translation_key="doors")
-DOORS_VALUES = (Value.LOCKED,)
+
+@dataclass(frozen=True, kw_only=True)
+class CarBridgeLockEntityDescription(LockEntityDescription, CarBridgeEntityDescription):
+    """Describes a Car Bridge lock."""
+
+    value_fn: Callable[[CarSnapshot], bool | None]
+    #: Lock (True) or unlock (False).
+    set_fn: Callable[[VehicleSource, bool], Awaitable[None]]
+
+
+LOCKS: tuple[CarBridgeLockEntityDescription, ...] = (
+    CarBridgeLockEntityDescription(
+        key="doors",
+        translation_key="doors",
+        values=(Value.LOCKED,),
+        exists_fn=lambda capabilities: capabilities.accepts(Command.LOCK),
+        value_fn=lambda s: s.vehicle.locked,
+        set_fn=lambda source, locked: source.async_set_locked(locked),
+    ),
+)
 
 
 async def async_setup_entry(
@@ -24,14 +46,16 @@ async def async_setup_entry(
     entry: CarBridgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the vehicle's door lock, if it has one."""
-    coordinator = entry.runtime_data.coordinator
-    if provided(coordinator.source.capabilities, DOORS_VALUES):
-        async_add_entities([CarBridgeLock(coordinator, DOORS, DOORS_VALUES)])
+    """Add the vehicle's door lock, if its source backs one."""
+    async_add_described(
+        hass, entry, async_add_entities, LOCKS, CarBridgeLock, platform=Platform.LOCK
+    )
 
 
 class CarBridgeLock(CarBridgeEntity, LockEntity):
     """Central locking."""
+
+    entity_description: CarBridgeLockEntityDescription
 
     def shown(self) -> bool | None:
         """Return the state."""
@@ -40,12 +64,11 @@ class CarBridgeLock(CarBridgeEntity, LockEntity):
     @property
     def is_locked(self) -> bool | None:
         """Return whether the doors are locked."""
-        return self.snapshot.vehicle.locked
+        return self.entity_description.value_fn(self.snapshot)
 
     async def _set(self, locked: bool) -> None:
-        await self.coordinator.async_command(
-            Command.LOCK, lambda source: source.async_set_locked(locked)
-        )
+        set_fn = self.entity_description.set_fn
+        await self.coordinator.async_command(Command.LOCK, lambda source: set_fn(source, locked))
 
     async def async_lock(self, **kwargs: Any) -> None:
         """Lock the doors."""

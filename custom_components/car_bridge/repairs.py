@@ -10,9 +10,9 @@ from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow, Rep
 from homeassistant.const import CONF_ENTITY_ID
 from homeassistant.core import HomeAssistant
 
-from . import async_move_unique_id
 from .const import CONF_TRACKER, DOMAIN
 from .data import CarBridgeConfigEntry
+from .entity_ids import async_move_unique_id
 from .sources.mirror_kind import (
     async_replace_entity,
     check_entity,

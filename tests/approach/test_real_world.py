@@ -85,17 +85,23 @@ def test_a_stale_fix_repeated_is_still_a_glitch(repeats: int) -> None:
 
 
 def test_a_real_jump_repeated_then_confirmed() -> None:
-    """Repeats of a jump confirm nothing; a fix of its own near it does, and so does time."""
+    """Repeats of a jump confirm nothing; fixes of their own near it do, and so does time.
+
+    A jump no car can make needs two agreeing fixes after it (defect 2 of issue 21:
+    two mutually consistent glitches used to move the car).
+    """
 
     def at(km: float) -> Fix:
         lat, lon = destination_point(HOME.latitude, HOME.longitude, 0.0, km * 1000)
         return Fix(latitude=lat, longitude=lon, accuracy=10.0)
 
-    for confirm_after, confirmation in ((5, at(2.99)), (120, at(3.0))):
+    for confirm_after, confirmation in ((5, at(2.99)), (240, at(3.0))):
         eng = ApproachEngine(ApproachConfig(), HOME)
         eng.update(at(40.0), T0)  # so far that no car gets to 3 km within minutes
         for second in range(1, confirm_after):
             assert eng.update(at(3.0), T0 + timedelta(seconds=second)) == []
+        if confirm_after == 5:  # a first fix of its own is not yet enough
+            assert eng.update(at(2.995), T0 + timedelta(seconds=confirm_after)) == []
         events = eng.update(confirmation, T0 + timedelta(seconds=confirm_after + 1))
         assert [(e.type.value, e.threshold_km) for e in events] == [("approaching", 5.0)]
         assert eng.state is not None
@@ -125,7 +131,8 @@ def test_two_unrelated_jumps_then_a_confirmation_of_the_first() -> None:
     eng.update(at(8.0), T0)
     assert eng.update(at(3.0), T0 + timedelta(seconds=1)) == []  # held back
     assert eng.update(at(3.0, bearing=180.0), T0 + timedelta(seconds=2)) == []  # held back
-    events = eng.update(at(2.99), T0 + timedelta(seconds=3))  # confirms the first jump only
+    assert eng.update(at(2.995), T0 + timedelta(seconds=3)) == []  # one agreeing fix: not enough
+    events = eng.update(at(2.99), T0 + timedelta(seconds=4))  # confirms the first jump only
     assert [(e.type.value, e.threshold_km) for e in events] == [("approaching", 5.0)]
     assert eng.state is not None
     assert eng.state.distance_m == pytest.approx(2900, abs=5)  # shown: the jump's place

@@ -212,3 +212,37 @@ def test_a_state_with_an_old_time_does_not_turn_the_clock_back() -> None:
     friday = monday - timedelta(days=3)
     engine.update(state(local(friday, 1000), 0.0), local(friday, 1000))
     assert engine.result == expected_before
+
+
+def test_unusable_fixes_are_no_departure() -> None:
+    engine = commuting_engine(1)
+    count = len(engine.model.departures)
+    when = local(MONDAY + timedelta(weeks=1), 600)
+    engine.update(state(when, 0.0), when)
+    bad = [
+        Position(latitude=float("nan"), longitude=HOME.longitude, accuracy=10.0),
+        Position(latitude=HOME.latitude, longitude=float("inf"), accuracy=10.0),
+        Position(latitude=95.0, longitude=HOME.longitude, accuracy=10.0),
+        Position(latitude=0.0, longitude=0.0, accuracy=10.0),
+        Position(latitude=HOME.latitude + 0.1, longitude=HOME.longitude, accuracy=5000.0),
+    ]
+    for i, position in enumerate(bad, start=1):
+        at = when + timedelta(minutes=i)
+        engine.update(VehicleState(timestamp=at, position=position), at)
+    # A far fix delivered late (older than the last one) is no departure either.
+    engine.update(state(when - timedelta(minutes=5), 3.0), when + timedelta(minutes=9))
+    assert len(engine.model.departures) == count
+    assert engine.at_home is True
+
+
+def test_it_follows_the_home_decision_it_is_given() -> None:
+    decision: list[bool | None] = [None]
+    engine = DepartureEngine(TZ, at_home=lambda: decision[0])
+    engine.set_home(HOME)
+    day = MONDAY
+    for minute, home in ((400, True), (450, False), (1000, True)):
+        decision[0] = home
+        engine.update(state(local(day, minute), 0.0), local(day, minute))
+    (departure,) = engine.model.departures
+    assert departure.at == local(day, 450)
+    assert departure.trip_min == 550.0

@@ -25,6 +25,8 @@ def home_decision(
     distance of the mean of a stopped car's fixes, with that mean.
     """
     if was_home:
+        if still is not None:  # parked: only the estimate can say it left
+            return still[0] - radius - still[1].effective_accuracy <= hysteresis_m
         return centre_m - radius - accuracy <= hysteresis_m
     # A car under way is home once one fix's accuracy circle lies inside.
     if under_way and centre_m <= radius - accuracy:

@@ -28,14 +28,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
-import math
-from typing import Any
 
 from .crossings import ETA_REARM_MARGIN_MIN, Minutes, Thresholds, event_order
 from .decisions import direction_of, home_decision
 from .eta import TimeToHome
 from .gate import Gate, to_sample
-from .geo import ellipsoid_distance, local_offset_m
+from .judging import Judging
 from .model import (
     DEFAULT_HYSTERESIS_M,
     DEFAULT_MAX_ACCURACY_M,
@@ -55,8 +53,9 @@ from .model import (
     normalize_km,
     normalize_minutes,
 )
-from .saved import LegacyState, SavedState, decode, encode
-from .still import Still, follow
+from .outage import Comeback
+from .resume import Resumable
+from .still import Still
 
 __all__ = [
     "DEFAULT_HYSTERESIS_M",
@@ -80,11 +79,9 @@ __all__ = [
 
 #: Without significant movement for this long a vehicle counts as stationary.
 STATIONARY_AFTER_S = 180.0
-#: The distance shown when not home is at least this (m), so 0 means home.
-MIN_AWAY_DISTANCE_M = 10.0
 
 
-class ApproachEngine:
+class ApproachEngine(Judging, Resumable):
     """Turns a stream of fixes into jitter-proof, glitch-proof approach information."""
 
     def __init__(self, config: ApproachConfig, home: Home) -> None:
@@ -98,6 +95,7 @@ class ApproachEngine:
         self._thresholds = Thresholds(config.thresholds_km)
         self._minutes = Minutes(config.time_to_home_minutes)
         self._eta = TimeToHome()
+        self._comeback = Comeback()
         self._gate = Gate(config.time_scale)
         self._reset()
 
@@ -114,6 +112,8 @@ class ApproachEngine:
         self._minutes.clear()
         self._eta.reset()
         self._still: Still | None = None
+        #: Whether the car is under way (it moved since it last stood still).
+        self._moving = False
 
     # -- configuration -----------------------------------------------------
 
@@ -183,28 +183,6 @@ class ApproachEngine:
         """Return the current conclusions, or None before the first usable fix."""
         return self._state
 
-    # -- geometry ------------------------------------------------------------
-
-    def _centre_m(self, lat: float, lon: float) -> float:
-        # A fix is measured several times (decision, display, speed): memoise
-        # the few most recent, keyed with the home they were measured from.
-        h = self._home
-        key = (lat, lon, h.latitude, h.longitude)
-        if (distance := self._centre_memo.get(key)) is None:
-            if len(self._centre_memo) >= 8:
-                self._centre_memo.clear()
-            distance = self._centre_memo[key] = ellipsoid_distance(
-                lat, lon, h.latitude, h.longitude
-            )
-        return distance
-
-    def _shown_distance(self, lat: float, lon: float, at_home: bool) -> float:
-        """Distance to the zone edge as shown: 0 exactly when home."""
-        if at_home:
-            return 0.0
-        edge = self._centre_m(lat, lon) - self._home.radius
-        return max(MIN_AWAY_DISTANCE_M, edge)
-
     # -- the hot path ------------------------------------------------------
 
     def update(self, fix: FixLike, now: datetime) -> list[ApproachEvent]:
@@ -214,6 +192,8 @@ class ApproachEngine:
             if (shift := self._gate.clock_set_back(now)) is not None:
                 self._shift_times(shift)
             sample = None  # out of order (or delivered twice)
+        if sample is not None and self._gate.seen_before(sample, self._last):
+            sample = None  # an old position delivered again
         # Unusable or too inaccurate: ignored.
         if sample is not None and sample.accuracy <= self.config.max_accuracy_m:
             if self._state is None or self._last is None:
@@ -228,8 +208,9 @@ class ApproachEngine:
         """Move every stored time by ``delta`` (the clock was set back)."""
         if self._last_move is not None:
             self._last_move += delta
-        if self._still is not None:
-            self._still = replace(self._still, since=self._still.since + delta)
+        if (still := self._still) is not None:
+            last = None if still.last is None else still.last + delta
+            self._still = replace(still, since=still.since + delta, last=last)
         if self._last is not None:
             self._last = replace(self._last, time=self._last.time + delta)
 
@@ -250,9 +231,12 @@ class ApproachEngine:
             at_home=at_home,
         )
         self._last = sample
+        self._gate.remember(sample)
         self._last_move = sample.time
         self._anchor = (sample.latitude, sample.longitude, self._state.distance_m)
         self._still = None
+        self._moving = False
+        self._comeback.place = None
         self._eta.reset()
         self._thresholds.clear()
         self._thresholds.sync(self._state.distance_m)
@@ -266,35 +250,27 @@ class ApproachEngine:
         now = sample.time
         elapsed = (now - last.time).total_seconds()
         self._last = sample
-        self._still, still = follow(self._still, sample)
-        # A move counts from the anchor, or, for a car standing still, from the
-        # mean of its fixes, so that no pair of outliers makes a movement.
+        still, significant, departed = self._movement(prev, sample)
         anchor = self._anchor or (prev.latitude, prev.longitude, prev.distance_m)
-        ref_lat, ref_lon = anchor[0], anchor[1]
-        if self._still is not None and self._still.settled:
-            ref_lat, ref_lon = self._still.latitude, self._still.longitude
-        north, east = local_offset_m(ref_lat, ref_lon, sample.latitude, sample.longitude)
-        significant = math.hypot(north, east) > max(self.config.hysteresis_m, sample.accuracy)
-        under_way = (
-            significant
-            or (sample.speed is not None and sample.speed > STOPPED_KMH)
-            or prev.direction in (Direction.TOWARDS, Direction.AWAY_FROM)
-        )
+        reported_moving = sample.speed is not None and sample.speed > STOPPED_KMH
+        parked = None if still is None else (self._centre_m(still.latitude, still.longitude), still)
         at_home = self._home_exists and home_decision(
             prev.at_home,
             self._centre_m(sample.latitude, sample.longitude),
             sample.accuracy,
-            None if still is None else (self._centre_m(still.latitude, still.longitude), still),
+            parked,
             radius=self._home.radius,
             hysteresis_m=self.config.hysteresis_m,
-            under_way=under_way,
+            under_way=self._moving,
         )
         events: list[ApproachEvent] = []
         if at_home != prev.at_home:
-            under_way = True
             events.append(self._home_event(sample, at_home))
-        events += self._crossing_events(sample, at_home, under_way=under_way)
-        # Where a car stops is worth showing exactly, not up to a hysteresis back.
+        events += self._crossings(
+            sample, elapsed, at_home, parked, arrived=at_home and not prev.at_home
+        )
+        # Where a car stops, or starts, is worth showing exactly, not up to a
+        # hysteresis back.
         just_stopped = (
             sample.speed is not None
             and sample.speed <= STOPPED_KMH
@@ -302,19 +278,22 @@ class ApproachEngine:
             and last.speed > STOPPED_KMH
         )
         state = prev
-        if significant or events or just_stopped:
+        if significant or events or just_stopped or departed:
             # Restored arms are history once the car moved.
             self._thresholds.saved, self._minutes.saved = {}, {}
-            shown = self._shown_distance(sample.latitude, sample.longitude, at_home)
+            lat, lon, acc = sample.latitude, sample.longitude, sample.accuracy
+            if still is not None and not significant:
+                lat, lon, acc = still.latitude, still.longitude, still.effective_accuracy
+            shown = self._shown_distance(lat, lon, at_home)
             self._last_move = now
             if significant or at_home != prev.at_home:
                 # Direction is judged between significant moves only: crossing
                 # events (however dense the thresholds) do not move its anchor.
-                self._anchor = (sample.latitude, sample.longitude, shown)
+                self._anchor = (lat, lon, shown)
             state = ApproachState(
-                latitude=sample.latitude,
-                longitude=sample.longitude,
-                accuracy=sample.accuracy,
+                latitude=lat,
+                longitude=lon,
+                accuracy=acc,
                 distance_m=shown,
                 direction=direction_of(
                     prev,
@@ -337,28 +316,10 @@ class ApproachEngine:
             time_scale=self.config.time_scale,
         )
         self._maybe_stationary(now)
-        moving = significant or (sample.speed is not None and sample.speed > STOPPED_KMH)
+        moving = significant or (reported_moving and still is None)  # for minutes
         events += self._minutes.update(self._state, moving=moving)
         events.sort(key=event_order)
         return events
-
-    def _home_event(self, sample: Sample, at_home: bool) -> ApproachEvent:
-        if at_home:
-            return ApproachEvent(type=EventType.ARRIVED_HOME, distance_km=0.0)
-        edge = max(0.0, self._centre_m(sample.latitude, sample.longitude) - self._home.radius)
-        return ApproachEvent(type=EventType.LEFT_HOME, distance_km=round(edge / 1000, 3))
-
-    def _crossing_events(
-        self, sample: Sample, at_home: bool, *, under_way: bool
-    ) -> list[ApproachEvent]:
-        if at_home:
-            distance, accuracy = 0.0, 0.0
-        else:
-            edge = self._centre_m(sample.latitude, sample.longitude) - self._home.radius
-            distance, accuracy = max(0.0, edge), sample.accuracy
-        return self._thresholds.update(
-            distance, accuracy, self.config.hysteresis_m, under_way=under_way
-        )
 
     def note_time(self, now: datetime) -> None:
         """Let time pass without a fix (the source reported other values).
@@ -379,109 +340,15 @@ class ApproachEngine:
             self._eta.reset()
             s = replace(s, direction=Direction.STATIONARY, time_to_home_min=None)
             if (last := self._last) is not None:  # show where it stopped
+                lat, lon, acc = last.latitude, last.longitude, last.accuracy
+                if (still := self._still) is not None and still.settled:
+                    lat, lon, acc = still.latitude, still.longitude, still.effective_accuracy
                 s = replace(
                     s,
-                    latitude=last.latitude,
-                    longitude=last.longitude,
-                    accuracy=last.accuracy,
-                    distance_m=self._shown_distance(last.latitude, last.longitude, s.at_home),
+                    latitude=lat,
+                    longitude=lon,
+                    accuracy=acc,
+                    distance_m=self._shown_distance(lat, lon, s.at_home),
                 )
             self._state = s
             self._anchor = (s.latitude, s.longitude, s.distance_m)
-
-    # -- saving and restoring ------------------------------------------------
-
-    def as_dict(self) -> dict[str, Any] | None:
-        """Return everything needed to resume as if there had been no restart."""
-        s = self._state
-        if s is None or self._last is None:
-            return None
-        return encode(
-            SavedState(
-                home=self._home,
-                home_exists=self._home_exists,
-                latitude=s.latitude,
-                longitude=s.longitude,
-                accuracy=s.accuracy,
-                direction=s.direction,
-                time_to_home_min=s.time_to_home_min,
-                at_home=s.at_home,
-                last=self._last,
-                pending=self._gate.pending,
-                last_time=self._gate.last_time,
-                last_move=self._last_move,
-                still=self._still,
-                speed_sum=self._eta.speed_sum,
-                speed_weight=self._eta.speed_weight,
-                crossings=self._thresholds.arms,
-                minutes=self._minutes.arms,
-            )
-        )
-
-    def restore(self, data: Any) -> list[str]:
-        """Resume from :meth:`as_dict` output without emitting events.
-
-        Every part is checked on its own: one that cannot be trusted is
-        discarded alone (what follows from it is derived again from the last
-        position, silently) and its name returned, for the one setup warning.
-        If nothing can be resumed the engine is left fresh (the next usable
-        fix starts it silently) and :class:`MalformedStateError` raised.
-        """
-        try:
-            saved = decode(data)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            self._reset()
-            raise MalformedStateError(str(err)) from err
-        if isinstance(saved, LegacyState):
-            self._restore_legacy(saved)
-            return []
-        self._reset()
-        current_home, current_exists = self._home, self._home_exists
-        self._home_exists = saved.home_exists
-        if saved.home is not None:
-            self._home = saved.home
-        lat, lon, at_home = saved.latitude, saved.longitude, saved.at_home
-        direction = saved.direction or Direction.STATIONARY
-        self._state = ApproachState(
-            latitude=lat,
-            longitude=lon,
-            accuracy=saved.accuracy,
-            distance_m=self._shown_distance(lat, lon, at_home),
-            direction=direction,
-            time_to_home_min=saved.time_to_home_min if direction is Direction.TOWARDS else None,
-            at_home=at_home,
-        )
-        self._last, self._gate.pending = saved.last, saved.pending
-        self._gate.last_time, self._last_move = saved.last_time, saved.last_move
-        self._still = saved.still
-        self._eta.speed_sum, self._eta.speed_weight = saved.speed_sum, saved.speed_weight
-        self._thresholds.saved = saved.crossings
-        self._minutes.saved = saved.minutes
-        self._thresholds.sync(self._state.distance_m)
-        self._minutes.sync(self._state)
-        if saved.direction is None or saved.home is None:
-            # Whether it was home, or where home was, is not known: decide
-            # again from where it was, as after a zone change.
-            self._home, self._home_exists = current_home, current_exists
-            self._thresholds.saved = {} if saved.home is None else self._thresholds.saved
-            position = replace(saved.last, latitude=lat, longitude=lon, accuracy=saved.accuracy)
-            self._initialise(position, Direction.STATIONARY)
-        # The zone may have changed while Home Assistant was stopped.
-        self.set_home(current_home if current_exists else None)
-        return list(saved.discarded)
-
-    def _restore_legacy(self, saved: LegacyState) -> None:
-        """Resume from the first release's save: a position and whether it was home."""
-        sample = saved.sample
-        edge = self._centre_m(sample.latitude, sample.longitude) - self._home.radius
-        # Home as saved, unless that place is beyond leaving distance now.
-        at_home = saved.at_home and edge <= self.config.hysteresis_m
-        self._reset()
-        self._initialise(sample)
-        if self._home_exists and self._state is not None and self._state.at_home != at_home:
-            self._state = replace(
-                self._state,
-                at_home=at_home,
-                direction=Direction.ARRIVED if at_home else Direction.STATIONARY,
-                distance_m=self._shown_distance(sample.latitude, sample.longitude, at_home),
-            )

@@ -22,7 +22,21 @@ MAX_ACCEL_MPS2 = 3.5
 #: Slack on top of both accuracies before a jump counts as impossible.
 JUMP_MARGIN_M = 25.0
 #: How many held-back fixes wait for confirmation at most.
-MAX_PENDING = 2
+MAX_PENDING = 4
+#: A jump beyond what the car's known speed allows, but within what a car can
+#: do, this short (m past both accuracies) is taken at once: it cannot carry a
+#: decision on its own (the parked estimate and the hysteresis judge those), and
+#: a phone's first fresh fix after a cached one looks exactly like it.
+FREE_JUMP_M = 150.0
+#: Agreeing fixes (each weighted by its accuracy) a jump needs after it: one
+#: for a jump a car could make, two for one it could not (so neither a lone
+#: glitch nor two mutually consistent ones move the car).
+CONFIRM_POSSIBLE = 1.0
+CONFIRM_IMPOSSIBLE = 2.0
+#: A confirming fix less accurate than this counts for half.
+CONFIRM_FULL_WEIGHT_M = 100.0
+#: Positions remembered to recognise a stale fix delivered again.
+SEEN_POSITIONS = 32
 #: A held-back fix repeated at exactly the same place is no second opinion (a
 #: tracker replaying a stale position after a restart does that); the repeats
 #: confirm the place only once they have gone on this long (s).
@@ -70,19 +84,26 @@ def to_sample(fix: FixLike, now: datetime) -> Sample | None:
     )
 
 
-def reachable(frm: Sample, to: Sample, time_scale: float, speed: float | None = None) -> bool:
-    """Return whether a car could have moved between two samples.
+def excess_m(frm: Sample, to: Sample, time_scale: float, speed: float | None = None) -> float:
+    """Return how far (m) a move goes beyond what a car could do; <= 0 if it could.
 
     ``speed`` (m/s) is what is known of its speed at ``frm``; without it, any
-    speed up to the maximum is possible.
+    speed up to the maximum is possible. A speed the fix itself reports counts
+    as known too (a car reporting 110 km/h covers 130 m in 4 s).
     """
     # A sped-up simulator covers time_scale times the ground per second.
     elapsed = (to.time - frm.time).total_seconds() * time_scale
     run = MAX_SPEED_MPS * elapsed
     if speed is not None:
-        run = min(run, speed * elapsed + MAX_ACCEL_MPS2 * elapsed * elapsed / 2)
+        known = max(speed, 0.0 if to.speed is None else to.speed / 3.6)
+        run = min(run, known * elapsed + MAX_ACCEL_MPS2 * elapsed * elapsed / 2)
     north, east = local_offset_m(frm.latitude, frm.longitude, to.latitude, to.longitude)
-    return math.hypot(north, east) <= run + frm.accuracy + to.accuracy + JUMP_MARGIN_M
+    return math.hypot(north, east) - (run + frm.accuracy + to.accuracy + JUMP_MARGIN_M)
+
+
+def reachable(frm: Sample, to: Sample, time_scale: float, speed: float | None = None) -> bool:
+    """Return whether a car could have moved between two samples."""
+    return excess_m(frm, to, time_scale, speed) <= 0
 
 
 def speed_between(frm: Sample, to: Sample, time_scale: float) -> float | None:
@@ -116,7 +137,7 @@ class Gate:
     fixes that together say the clock was set back.
     """
 
-    __slots__ = ("_older_run", "last_time", "pending", "speed", "time_scale")
+    __slots__ = ("_older_run", "_seen", "_since", "last_time", "pending", "speed", "time_scale")
 
     def __init__(self, time_scale: float = 1.0) -> None:
         """Start without history."""
@@ -126,6 +147,9 @@ class Gate:
         #: What is known of the speed (m/s) at the last accepted fix.
         self.speed: float | None = None
         self._older_run: list[datetime] = []
+        self._seen: dict[tuple[float, float], None] = {}
+        #: When the last accepted position was first seen (a frozen GPS repeats it).
+        self._since: datetime | None = None
 
     def reset(self) -> None:
         """Forget everything."""
@@ -133,6 +157,24 @@ class Gate:
         self.pending = []
         self.speed = None
         self._older_run = []
+        self._seen = {}
+        self._since = None
+
+    def remember(self, sample: Sample) -> None:
+        """Note a position judged, to recognise it when it is delivered again."""
+        self._seen[(sample.latitude, sample.longitude)] = None
+        if len(self._seen) > SEEN_POSITIONS:
+            del self._seen[next(iter(self._seen))]
+
+    def seen_before(self, sample: Sample, last: Sample | None) -> bool:
+        """Return whether ``sample`` repeats an earlier position other than the latest ones.
+
+        A stale fix delivered again (phone apps and cloud services do) carries a
+        new delivery time but an old position: it is no news and confirms nothing.
+        """
+        key = (sample.latitude, sample.longitude)
+        latest = [p for p in (last, self.pending[-1] if self.pending else None) if p is not None]
+        return key in self._seen and not any(same_place(p, sample) for p in latest)
 
     def is_new(self, now: datetime) -> bool:
         """Return whether a fix taken at ``now`` is newer than every fix seen; note it."""
@@ -154,21 +196,54 @@ class Gate:
         delta = now - self.last_time - timedelta(seconds=1)
         self.last_time += delta
         self.pending = [replace(p, time=p.time + delta) for p in self.pending]
+        if self._since is not None:
+            self._since += delta
         return delta
 
     def judge(self, last: Sample, sample: Sample) -> list[Sample]:
-        """Return the samples to accept after ``last``: none while a jump is held back."""
-        if reachable(last, sample, self.time_scale, self.speed):
+        """Return the samples to accept after ``last``: none while a jump is held back.
+
+        A jump needs confirmation in proportion to how implausible it is: none
+        within what the car's known speed allows (or a short step beyond), one
+        agreeing fix within what a car can do, two beyond that.
+        """
+        self.remember(sample)
+        excess = excess_m(last, sample, self.time_scale, self.speed)
+        # A poor fix far from the last is weak evidence on its own, however
+        # long since the last: a phone's glitch often says it is poor.
+        north, east = local_offset_m(
+            last.latitude, last.longitude, sample.latitude, sample.longitude
+        )
+        weak = sample.accuracy > CONFIRM_FULL_WEIGHT_M and math.hypot(north, east) > FREE_JUMP_M
+        if not weak and (
+            excess <= 0 or (excess <= FREE_JUMP_M and reachable(last, sample, self.time_scale))
+        ):
+            if not same_place(last, sample) or self._since is None:
+                self._since = sample.time
             self.pending = []
             self.speed = speed_between(last, sample, self.time_scale)
             return [sample]
-        for pending in reversed(self.pending):
-            if reachable(pending, sample, self.time_scale) and confirms(pending, sample):
-                # The fix after the jump confirms it: the car really is there.
-                self.pending = []
-                self.speed = speed_between(pending, sample, self.time_scale)
-                return [pending, sample]
-        if not (self.pending and same_place(self.pending[-1], sample)):
-            # A repeat keeps the first time it was seen, for REPEAT_CONFIRMS_AFTER_S.
-            self.pending = [*self.pending, sample][-MAX_PENDING:]
+        if (
+            self.pending
+            and same_place(self.pending[-1], sample)
+            and not confirms(self.pending[-1], sample)
+        ):
+            return []  # a repeat keeps the first time it was seen
+        chain = [
+            p for p in self.pending if reachable(p, sample, self.time_scale) and confirms(p, sample)
+        ]
+        chain.append(sample)
+        # Possible or not is judged from when the car was first seen where it
+        # last was: a GPS that froze and repeated its fix catches up at once.
+        first = last if self._since is None else replace(last, time=min(self._since, last.time))
+        possible = reachable(first, chain[0], self.time_scale)
+        needed = CONFIRM_POSSIBLE if possible else CONFIRM_IMPOSSIBLE
+        evidence = sum(1.0 if p.accuracy <= CONFIRM_FULL_WEIGHT_M else 0.5 for p in chain[1:])
+        if evidence >= needed:
+            # The fixes after the jump confirm it: the car really is there.
+            self.pending = []
+            self.speed = speed_between(chain[-2], sample, self.time_scale)
+            self._since = sample.time
+            return chain
+        self.pending = [*self.pending, sample][-MAX_PENDING:]
         return []

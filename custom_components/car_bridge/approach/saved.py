@@ -6,7 +6,7 @@ Pure Python, no Home Assistant imports.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 import math
 from typing import Any
@@ -20,6 +20,10 @@ from .still import Still
 SAVE_VERSION = 1
 #: No saved accuracy (m) is worse than the largest maximum accuracy allowed.
 MAX_SAVED_ACCURACY_M = 5000.0
+#: No saved home zone is wider than this (m); none is smaller than nothing.
+MAX_SAVED_RADIUS_M = 100_000.0
+#: No time to home is longer: half the Earth's circumference at a walking pace.
+MAX_SAVED_MINUTES = 1_000_000
 LEGACY_KEYS = frozenset({"latitude", "longitude", "accuracy", "at_home"})
 #: Fixes of the first release's save carry no time: any later fix is newer.
 LEGACY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
@@ -90,6 +94,13 @@ def encode(saved: SavedState) -> dict[str, Any]:
             still.longitude,
             still.accuracy,
             still.since.isoformat(),
+            _time_to_str(still.last),
+            still.weight,
+            still.scatter,
+            still.arrived_moving,
+            still.reported_stop,
+            still.first_lat,
+            still.first_lon,
         ],
         "speed": [saved.speed_sum, saved.speed_weight],
         "crossings": {str(km): [a, b] for km, (a, b) in saved.crossings.items()},
@@ -97,7 +108,7 @@ def encode(saved: SavedState) -> dict[str, Any]:
     }
 
 
-_BAD = (KeyError, TypeError, ValueError, AttributeError)
+_BAD = (KeyError, TypeError, ValueError, AttributeError, OverflowError)
 
 
 class _Reader:
@@ -186,7 +197,7 @@ def decode(data: Any) -> SavedState | LegacyState:
     speed_sum, speed_weight = r.read("speed", _speed, (0.0, 0.0))
     last_known: datetime | None = last.time
     return SavedState(
-        home=r.read("home", lambda v: Home(*(_finite(x) for x in _list(v, 3))), None),
+        home=r.read("home", _home, None),
         home_exists=r.read("home_exists", _bool, True),
         latitude=position[0],
         longitude=position[1],
@@ -228,8 +239,17 @@ def _position(state: Any) -> tuple[float, float, float]:
     )
 
 
+def _home(value: Any) -> Home:
+    latitude, longitude, radius = _list(value, 3)
+    return Home(
+        _latitude(latitude), _longitude(longitude), _finite(radius, 0.0, MAX_SAVED_RADIUS_M)
+    )
+
+
 def _minutes(value: Any) -> int | None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SAVED_MINUTES
+    ):
         raise ValueError("time_to_home_min")
     return value
 
@@ -265,11 +285,14 @@ def _optional_time(value: Any) -> datetime | None:
 
 def _finite(value: Any, low: float = -math.inf, high: float = math.inf) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise TypeError(f"not a number: {value!r}")
-    number = float(value)
+        raise TypeError(f"not a number: {value!r:.40}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond 1.8e308
+        raise ValueError("out of range: a huge integer") from None
     if not (math.isfinite(number) and low <= number <= high):
-        raise ValueError(f"out of range: {value!r}")
-    return number
+        raise ValueError(f"out of range: {value!r:.40}")
+    return number + 0.0  # -0.0 is 0: a tracker never shows longitude -0.0
 
 
 def _accuracy(value: Any) -> float:
@@ -316,18 +339,40 @@ def _time_from_str(value: Any) -> datetime | None:
 def _still_from_list(value: Any) -> Still | None:
     if value is None:
         return None
-    count, lat, lon, accuracy, since = _list(value, 5)
+    # The first format had five parts; the drift-aware estimate twelve.
+    raw = _list(value)
+    if len(raw) not in (5, 12):
+        raise ValueError("still parts")
+    count, lat, lon, accuracy, since = raw[:5]
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ValueError("still count")
     time = _time_from_str(since)
     if time is None:
         raise ValueError("still without time")
-    return Still(
+    still = Still(
         count=count,
         latitude=_latitude(lat),
         longitude=_longitude(lon),
         accuracy=_accuracy(accuracy),
         since=time,
+        first_lat=_latitude(lat),
+        first_lon=_longitude(lon),
+    )
+    if len(raw) == 5:
+        return replace(still, weight=count / max(still.accuracy, 1.0) ** 2, last=time)
+    last, weight, scatter, arrived_moving, reported_stop, first_lat, first_lon = raw[5:]
+    last_time = _time_from_str(last)
+    if last_time is not None and last_time < time:
+        raise ValueError("still seen before it started")
+    return replace(
+        still,
+        last=last_time,
+        weight=_finite(weight, 0.0),
+        scatter=_finite(scatter, 0.0, MAX_SAVED_ACCURACY_M**2),
+        arrived_moving=_bool(arrived_moving),
+        reported_stop=_bool(reported_stop),
+        first_lat=_latitude(first_lat),
+        first_lon=_longitude(first_lon),
     )
 
 

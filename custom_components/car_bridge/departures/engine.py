@@ -1,21 +1,30 @@
 """The departures engine: learns each departure from home, announces the expected ones.
 
 Pure Python, no Home Assistant imports; implements the ``Engine`` protocol of
-``vehicle/engines.py`` (key ``departures``). It judges "home" from the fixes
-the way the approach engine decides a departure (beyond the zone by more than
-the hysteresis and the fix's accuracy), so it needs nothing but the state.
+``vehicle/engines.py`` (key ``departures``). Given ``at_home`` (the approach
+engine's one decision about home, as the vehicle's engines wire it), a
+departure is when that turns false. On its own (the bench, a replay of a
+tracker's history) it judges plausible fixes the way the approach engine
+decides a departure: beyond the zone by more than the hysteresis and the
+fix's accuracy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
+import math
 from typing import Any
 
 from ..approach.geo import ellipsoid_distance
-from ..approach.model import DEFAULT_HYSTERESIS_M, UNKNOWN_ACCURACY_M, Home
+from ..approach.model import (
+    DEFAULT_HYSTERESIS_M,
+    DEFAULT_MAX_ACCURACY_M,
+    UNKNOWN_ACCURACY_M,
+    Home,
+)
 from ..vehicle.engines import Conclusion
-from ..vehicle.model import VehicleState
+from ..vehicle.model import Position, VehicleState
 from .model import TOLERANCE_MIN, Departure, DepartureModel, Prediction
 from .saved import dump, load
 
@@ -42,9 +51,16 @@ class DepartureEngine:
         *,
         learning: bool = True,
         hysteresis_m: float = DEFAULT_HYSTERESIS_M,
+        at_home: Callable[[], bool | None] | None = None,
     ) -> None:
-        """Create an engine working in the local time of ``tz``."""
+        """Create an engine working in the local time of ``tz``.
+
+        ``at_home`` returns whether the car is home now (None: not known yet);
+        without it the engine judges the fixes itself.
+        """
         self.model = DepartureModel(tz)
+        self._judge = at_home
+        self._last_fix: datetime | None = None
         self.learning = learning
         self._hysteresis_m = hysteresis_m
         self._home: Home | None = None
@@ -72,19 +88,15 @@ class DepartureEngine:
         """Learn a departure or a return from the state's fix."""
         if self.model.first_day is None and self.learning:
             self.model.start(self.model.local(now)[0])
-        position, home = state.position, self._home
-        if position is not None and home is not None:
-            when = state.fix_time or state.timestamp
-            centre = ellipsoid_distance(
-                position.latitude, position.longitude, home.latitude, home.longitude
-            )
-            accuracy = min(position.accuracy or UNKNOWN_ACCURACY_M, 1000.0)
+        when = state.fix_time or state.timestamp
+        home_now = self._judge() if self._judge is not None else self._judged(state, when)
+        if home_now is not None and self._home is not None:
             if self.at_home is None:
-                self.at_home = centre <= home.radius + self._hysteresis_m
-            elif self.at_home and centre - home.radius - accuracy > self._hysteresis_m:
+                self.at_home = home_now
+            elif self.at_home and not home_now:
                 self.at_home = False
                 self._left(when, state.odometer)
-            elif not self.at_home and centre <= home.radius:
+            elif not self.at_home and home_now:
                 self.at_home = True
                 self._back(when, state.odometer)
         # A state may carry an old time (a push source marked disconnected):
@@ -176,6 +188,24 @@ class DepartureEngine:
         if self._now is not None:
             self._result = self._next(self._now) if self.learning else None
 
+    def _judged(self, state: VehicleState, when: datetime) -> bool | None:
+        """Judge home from a plausible, new fix (None: this state says nothing)."""
+        position, home = state.position, self._home
+        if position is None or home is None or not _plausible(position):
+            return None
+        if self._last_fix is not None and when <= self._last_fix:
+            return None  # delivered late or twice
+        self._last_fix = when
+        centre = ellipsoid_distance(
+            position.latitude, position.longitude, home.latitude, home.longitude
+        )
+        accuracy = position.accuracy or UNKNOWN_ACCURACY_M
+        if self.at_home is None:
+            return centre <= home.radius + self._hysteresis_m
+        if self.at_home:
+            return centre - home.radius - accuracy <= self._hysteresis_m
+        return centre <= home.radius
+
     def _left(self, when: datetime, odometer: float | None) -> None:
         self.left_at, self.left_odometer = when, odometer
         if not self.learning:
@@ -212,3 +242,13 @@ class DepartureEngine:
     def _prune_fired(self, today: date) -> None:
         oldest = (today - timedelta(days=2)).isoformat()
         self.fired = {mark for mark in self.fired if mark >= oldest}
+
+
+def _plausible(position: Position) -> bool:
+    """Return whether a fix is a place (finite, on Earth, not 0/0, accurate enough)."""
+    lat, lon, accuracy = position.latitude, position.longitude, position.accuracy
+    if not (math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180):
+        return False
+    if lat == 0 and lon == 0:
+        return False
+    return accuracy is None or (math.isfinite(accuracy) and accuracy <= DEFAULT_MAX_ACCURACY_M)

@@ -87,6 +87,10 @@ class DepartureModel:
         self.excluded: set[date] = set()
         self.skipped: set[str] = set()
         self._memo: dict[date, tuple[Prediction, ...]] = {}
+        #: Days ahead predicted from an earlier cutoff (cleared on any change).
+        self._ahead: dict[tuple[date, date], tuple[Prediction, ...]] = {}
+        #: Every day through this one is in the memo.
+        self._filled: date | None = None
 
     # -- what it knows -------------------------------------------------------
 
@@ -111,6 +115,8 @@ class DepartureModel:
         if self.first_day is None or day < self.first_day:
             self.first_day = day
             self._memo.clear()
+            self._ahead.clear()
+            self._filled = None
 
     def add(self, departure: Departure) -> None:
         """Learn one departure (a repeated one is ignored)."""
@@ -147,9 +153,14 @@ class DepartureModel:
     def skip(self, prediction: Prediction) -> None:
         """Withdraw one prediction."""
         self.skipped.add(prediction.key)
+        # A withdrawn prediction is not one the car failed to follow.
+        self._forget_after(prediction.day)
 
     def _forget_after(self, day: date) -> None:
         self._memo = {d: p for d, p in self._memo.items() if d <= day}
+        self._ahead.clear()
+        if self._filled is not None and self._filled > day:
+            self._filled = day
 
     def _prune(self) -> None:
         newest = self._departures[-1][0]
@@ -168,6 +179,8 @@ class DepartureModel:
         if self.first_day is not None and self.first_day < first:
             self.first_day = first
         self._memo.clear()
+        self._ahead.clear()
+        self._filled = None
 
     def prune_marks(self, today: date) -> None:
         """Drop holiday marks and withdrawals that lie too far in the past."""
@@ -187,7 +200,12 @@ class DepartureModel:
         limit = day if final else cutoff
         assert limit is not None
         self._fill(limit - timedelta(days=1))
-        found = self._memo_get(day) if final else self._compute(day, limit)
+        if final:
+            found = self._memo_get(day)
+        elif (found_ahead := self._ahead.get((day, limit))) is not None:
+            found = found_ahead
+        else:
+            found = self._ahead[(day, limit)] = self._compute(day, limit)
         return tuple(p for p in found if p.key not in self.skipped)
 
     def _memo_get(self, day: date) -> tuple[Prediction, ...]:
@@ -198,11 +216,14 @@ class DepartureModel:
     def _fill(self, upto: date) -> None:
         if self.first_day is None or upto < self.first_day:
             return
+        if self._filled is not None and self._filled >= upto:
+            return  # every day through upto is known (the common case: once per state)
         day = max(self.first_day, upto - timedelta(days=MAX_AGE_DAYS))
         while day <= upto:
             if day not in self._memo:
                 self._memo[day] = self._compute(day, day)
             day += timedelta(days=1)
+        self._filled = upto
 
     def _predicted(self, day: date) -> bool:
         return any(p.key not in self.skipped for p in self._memo.get(day, ()))

@@ -8,7 +8,7 @@ units, and routes Car Bridge's commands to their own actions.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -44,7 +44,7 @@ from ..const import (
 from ..vehicle.charge_state import combine_charge_state, parse_charge_state
 from ..vehicle.model import Capabilities, Command, Position, Value, VehicleState
 from ..vehicle.source import VehicleSource
-from .mirror_read import SPEED_KMH_PER_UNIT, Reader
+from .mirror_read import SPEED_KMH_PER_UNIT, Reader, fix_time, reports_no_speed
 
 #: Climate modes to switch a mirrored climate on with, in order of preference.
 ON_MODES = (HVACMode.HEAT_COOL, HVACMode.AUTO, HVACMode.HEAT, HVACMode.COOL)
@@ -135,17 +135,18 @@ class MirrorSource(VehicleSource):
         self._on_registry_change = on_registry_change
         self.config = config
         self._title = title
-        self._capabilities = config.capabilities()
         # Field of each mirrored entity (an entity may back several fields).
         self._fields: dict[str, list[str]] = {}
         for key, entity_id in config.entities().items():
             self._fields.setdefault(entity_id, []).append(key)
         self._reader = Reader(title)
+        self._capabilities = self._read_capabilities()
         tracker = er.async_get(hass).async_get(config.tracker)
         self._speed_factor = SPEED_KMH_PER_UNIT.get(tracker.platform, 1.0) if tracker else 1.0
         self._unsubs: list[CALLBACK_TYPE] = []
         self._position: Position | None = None
-        #: The tracker's ``last_updated`` for ``_position``: the fix's own time.
+        #: The time of ``_position``: the tracker's own where it says, else its
+        #: ``last_updated``.
         self._fix_time: datetime | None = None
         self._state = self._read(dt_util.utcnow())
 
@@ -153,6 +154,42 @@ class MirrorSource(VehicleSource):
     def capabilities(self) -> Capabilities:
         """Return what the mirrored entities provide and accept."""
         return self._capabilities
+
+    def _attributes(self, entity_id: str | None) -> Mapping[str, Any]:
+        """Return an entity's attributes, or its registry capabilities while it has no state."""
+        if entity_id is None:
+            return {}
+        if (state := self.hass.states.get(entity_id)) is not None:
+            return state.attributes
+        entry = er.async_get(self.hass).async_get(entity_id)
+        return (entry.capabilities if entry else None) or {}
+
+    def _read_capabilities(self) -> Capabilities:
+        """Return what the entities back: their own ranges; no speed the tracker lacks."""
+        c = self.config
+        capabilities = c.capabilities()
+        if reports_no_speed(self.hass.states.get(c.tracker)):
+            capabilities = replace(capabilities, values=capabilities.values - {Value.SPEED})
+        climate_range = charge_limit_range = None
+        if c.climate is not None:
+            # A climate entity's temperatures are in the system's unit.
+            climate_range = self._reader.limits(
+                c.climate,
+                self._attributes(c.climate),
+                ("min_temp", "max_temp", "target_temp_step"),
+                "climate_target",
+                unit=self.hass.config.units.temperature_unit,
+            )
+        if c.charge_limit is not None:
+            charge_limit_range = self._reader.limits(
+                c.charge_limit,
+                self._attributes(c.charge_limit),
+                ("min", "max", "step"),
+                "charge_limit",
+            )
+        return replace(
+            capabilities, climate_range=climate_range, charge_limit_range=charge_limit_range
+        )
 
     @property
     def state(self) -> VehicleState:
@@ -223,7 +260,7 @@ class MirrorSource(VehicleSource):
         tracker = self._get(c.tracker, unavailable, Value.POSITION, Value.SPEED)
         # A tracker without coordinates gives no fix: the last one stands.
         if tracker and (position := self._reader.position(tracker, self._speed_factor)):
-            self._position, self._fix_time = position, tracker.last_updated
+            self._position, self._fix_time = position, fix_time(tracker)
         values: dict[str, Any] = {}
         for entity_id, value, name in (
             (c.battery, Value.BATTERY_LEVEL, "battery_level"),

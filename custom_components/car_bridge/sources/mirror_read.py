@@ -11,6 +11,9 @@ of problem is logged once per entity (memory bounded); the value shows
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, datetime
+import math
 from typing import Any, Final
 
 from homeassistant.const import (
@@ -18,6 +21,8 @@ from homeassistant.const import (
     ATTR_LONGITUDE,
     ATTR_UNIT_OF_MEASUREMENT,
     PERCENTAGE,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
     UnitOfElectricCurrent,
     UnitOfEnergy,
     UnitOfLength,
@@ -25,6 +30,7 @@ from homeassistant.const import (
     UnitOfTemperature,
 )
 from homeassistant.core import State
+from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import (
     BaseUnitConverter,
     DistanceConverter,
@@ -36,7 +42,7 @@ from homeassistant.util.unit_conversion import (
 
 from ..const import LOGGER
 from ..vehicle import trust
-from ..vehicle.model import Position
+from ..vehicle.model import Position, Range
 
 #: km/h per unit of a tracker's ``speed`` attribute, by the integration that
 #: makes the tracker: the attribute has no unit of its own. Phones report m/s,
@@ -168,3 +174,85 @@ class Reader:
             heading=None if heading is None else heading % 360,
             speed=self.attribute(state, "speed", "speed", factor=speed_factor, sentinel=-1.0),
         )
+
+    def limits(
+        self,
+        entity_id: str,
+        attributes: Mapping[str, Any],
+        keys: tuple[str, str, str],
+        name: str,
+        *,
+        unit: str | None = None,
+    ) -> Range | None:
+        """Return the range a mirrored entity's ``keys`` (minimum, maximum, step) say.
+
+        ``attributes`` are the entity's state attributes, or its registry
+        capabilities while it has no state yet. None if it says no sound range.
+        """
+        low_key, high_key, step_key = keys
+        bounds: list[float] = []
+        for key in (low_key, high_key):
+            if (value := trust.number(attributes.get(key))) is None:
+                return None
+            converted = self.convert(entity_id, f"attribute {key}", value, unit, name)
+            if converted is None:
+                return None
+            bounds.append(converted)
+        low, high = bounds
+        if not low < high:
+            return None
+        step = trust.number(attributes.get(step_key), 0.0, high - low)
+        if unit is not None and unit != _UNITS[name][0]:
+            step = None  # a step in °F is no round step in °C
+        return Range(low=low, high=high, step=step or None)
+
+
+#: A tracker's own time of its fix, where its integration gives one (Traccar
+#: Server's ``fix_time``, GPSLogger's and OwnTracks' times, iCloud's
+#: ``last_seen``...). It beats ``last_updated``, the time Home Assistant got the
+#: state: a phone or cloud service that delivers an old position late is then
+#: seen to be late.
+FIX_TIME_ATTRIBUTES: Final = ("fix_time", "gps_time", "timestamp", "last_seen", "tst")
+#: A fix time this far ahead of Home Assistant's clock is not trusted (s).
+MAX_FIX_TIME_AHEAD_S: Final = 60.0
+
+
+def fix_time(state: State) -> datetime:
+    """Return the time of the fix a tracker's state holds: its own, else ``last_updated``."""
+    received = state.last_updated
+    for key in FIX_TIME_ATTRIBUTES:
+        if (raw := state.attributes.get(key)) is None:
+            continue
+        parsed: datetime | None = None
+        if isinstance(raw, datetime):
+            parsed = raw
+        elif isinstance(raw, str):
+            parsed = dt_util.parse_datetime(raw)
+        elif (
+            isinstance(raw, int | float)
+            and not isinstance(raw, bool)
+            and math.isfinite(raw)
+            and 0 < raw < 1e11
+        ):
+            parsed = datetime.fromtimestamp(raw, UTC)
+        if parsed is None:
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        if (parsed - received).total_seconds() > MAX_FIX_TIME_AHEAD_S:
+            continue  # a clock ahead: not a time to compare with others
+        return min(parsed, received)
+    return received
+
+
+def reports_no_speed(state: State | None) -> bool:
+    """Return whether a tracker positively has no speed: it has a fix and no ``speed``.
+
+    A tracker that is not there yet (Home Assistant starting) or has no fix
+    says nothing either way, so its speed is kept.
+    """
+    if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+        return False
+    attributes = state.attributes
+    has_fix = ATTR_LATITUDE in attributes and ATTR_LONGITUDE in attributes
+    return has_fix and "speed" not in attributes

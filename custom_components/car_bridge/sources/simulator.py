@@ -30,7 +30,8 @@ from ..const import (
 )
 from ..options import check_range, number_selector
 from ..vehicle import trust
-from ..vehicle.simulator import MIN_REPORTED_ACCURACY_M, SimulatedVehicle, SimulatorOptions
+from ..vehicle.physics import MIN_REPORTED_ACCURACY_M
+from ..vehicle.simulator import SimulatedVehicle, SimulatorOptions
 from .base import BuiltSource, Errors, SetupContext, SourceKind
 
 NUMERIC_OPTIONS = (

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from ipaddress import ip_address
 import logging
+import re
 from typing import Final, Protocol
 
 from aiohttp import web
@@ -66,6 +67,11 @@ REDACTED_LOGGERS: Final = (
     "homeassistant.helpers.http",
 )
 REDACTED: Final = "**REDACTED**"
+#: A sender's secret in a query string or a logged dict: ``token=…``, ``'api_key': '…'``.
+_SENDER_SECRET: Final = re.compile(
+    r"""(\b(?:access_token|token|api_?key|apikey|key|password|secret)(?:=|['"]?\s*:\s*['"]))[^&\s'"]+""",
+    re.IGNORECASE,
+)
 
 
 class _Redactor(logging.Filter):
@@ -85,6 +91,9 @@ class _Redactor(logging.Filter):
         if any(secret in message for secret in self.secrets):
             for secret in self.secrets:
                 message = message.replace(secret, REDACTED)
+            # A post to Car Bridge may carry its sender's own secret (ABRP's
+            # token, OVMS's api_key) in the query that the same line shows.
+            message = _SENDER_SECRET.sub(rf"\1{REDACTED}", message)
             record.msg, record.args = message, None
         return True
 

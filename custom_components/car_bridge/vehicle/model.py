@@ -51,11 +51,34 @@ class Command(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Range:
+    """The values a setting accepts, as the source says (None: the source does not say)."""
+
+    low: float
+    high: float
+    step: float | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse an empty or reversed range."""
+        if not self.low < self.high:
+            raise ValueError(f"empty range {self.low}..{self.high}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Capabilities:
-    """What a source provides and accepts; entities exist only for these."""
+    """What a source provides and accepts; entities exist only for these.
+
+    The ranges are the source's own (a mirrored car's entity's minimum and
+    maximum); None where the source does not say, and the entity then offers
+    Home Assistant's default range.
+    """
 
     values: frozenset[Value]
     commands: frozenset[Command] = frozenset()
+    #: Climate target temperatures the car accepts, in °C.
+    climate_range: Range | None = None
+    #: Charge limits the car accepts, in %.
+    charge_limit_range: Range | None = None
 
     def has(self, *values: Value) -> bool:
         """Return whether every one of ``values`` is provided."""

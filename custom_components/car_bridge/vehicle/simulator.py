@@ -28,7 +28,7 @@ from ..approach.geo import (
     great_circle_distance,
     offset_point,
 )
-from . import trust
+from . import physics
 from .model import (
     ALL_VALUES,
     Capabilities,
@@ -36,38 +36,31 @@ from .model import (
     Command,
     NotPluggedInError,
     Position,
+    Range,
     VehicleState,
 )
+from .physics import (
+    AC_CHARGE_POWER_KW,
+    ACCELERATION,
+    AERO_WH_PER_KM,
+    AUX_POWER_W,
+    BATTERY_CAPACITY_WH,
+    CABIN_TIME_CONSTANT_S,
+    CHARGE_LIMIT_RANGE,
+    CHARGING_CURRENT_RANGE,
+    CHARGING_PHASES,
+    CHARGING_VOLTAGE,
+    CLIMATE_RATE_C_PER_S,
+    CLIMATE_TARGET_RANGE,
+    CONSUMPTION_WINDOW_KM,
+    MAX_CATCH_UP_S,
+    MAX_STEPS_PER_TICK,
+    MIN_REPORTED_ACCURACY_M,
+    ROLLING_WH_PER_KM,
+    TAPER_START_PERCENT,
+    TickWork,
+)
 from .source import VehicleSource
-
-BATTERY_CAPACITY_WH = 101_000.0
-AC_CHARGE_POWER_KW = 11.0
-#: The wallbox: power = current × voltage × phases, capped by the on-board charger.
-CHARGING_CURRENT_RANGE = (6, 16)  # A (IEC 61851 needs at least 6 A)
-CHARGING_VOLTAGE = 230.0
-CHARGING_PHASES = 3
-TAPER_START_PERCENT = 80.0
-ACCELERATION = 1.5  # m/s², also used for braking
-AUX_POWER_W = 250.0  # lights, electronics while driving
-# Traction energy per km: ROLLING + AERO * v² (v in km/h); 145 Wh/km at 50 km/h.
-ROLLING_WH_PER_KM = 131.0
-AERO_WH_PER_KM = 0.00556
-CABIN_TIME_CONSTANT_S = 20 * 60.0
-CLIMATE_RATE_C_PER_S = 1.0 / 60.0
-CONSUMPTION_WINDOW_KM = 50.0
-DEFAULT_CONSUMPTION_WH_PER_KM = 160.0
-MIN_REPORTED_ACCURACY_M = 5.0
-#: Simulation steps one tick may run (1–4 µs each): 400 keep up with time
-#: factor 3600 (360 ten-second steps per tick) and stay far below 10 ms.
-MAX_STEPS_PER_TICK = 400
-#: Simulated seconds a late tick may catch up, beyond two ticks' worth of the
-#: time factor; anything more (a host suspended for hours) is dropped.
-MAX_CATCH_UP_S = 3600.0
-MAX_SPEED_MS = 250 / 3.6
-CHARGE_LIMIT_RANGE = (50, 100)
-CLIMATE_TARGET_RANGE = (15.0, 28.0)
-CABIN_RANGE = (-60.0, 90.0)
-CONSUMPTION_RANGE = (50.0, 1000.0)  # Wh/km
 
 
 @dataclass(kw_only=True)
@@ -81,38 +74,17 @@ class SimulatorOptions:
     auto_plug_in: bool = True
 
 
-@dataclass(kw_only=True)
-class _Physics:
-    """The true, mutable state of the simulated car."""
-
-    latitude: float
-    longitude: float
-    speed: float = 0.0  # m/s
-    heading: float = 0.0
-    destination: tuple[float, float] | None = None
-    energy_wh: float = 0.8 * BATTERY_CAPACITY_WH
-    odometer_m: float = 0.0
-    cabin: float = 15.0
-    climate_on: bool = False
-    climate_target: float = 21.0
-    charging_enabled: bool = True
-    plugged_in: bool = False
-    charge_limit: int = 80
-    charging_current: int = CHARGING_CURRENT_RANGE[1]
-    #: Energy added this charging session (a new one starts at each plug-in).
-    energy_added_wh: float = 0.0
-    locked: bool = True
-    consumption_wh_per_km: float = DEFAULT_CONSUMPTION_WH_PER_KM
-    charging_power_kw: float = 0.0
-    climate_power_kw: float = 0.0
-
-
 class SimulatedVehicle(VehicleSource):
     """The default vehicle source: a car simulated on Home Assistant's clock."""
 
     tick_interval = 1.0
     #: A simulated car knows everything about itself and obeys every command.
-    CAPABILITIES = Capabilities(values=ALL_VALUES, commands=frozenset(Command))
+    CAPABILITIES = Capabilities(
+        values=ALL_VALUES,
+        commands=frozenset(Command),
+        climate_range=Range(low=CLIMATE_TARGET_RANGE[0], high=CLIMATE_TARGET_RANGE[1], step=0.5),
+        charge_limit_range=Range(low=CHARGE_LIMIT_RANGE[0], high=CHARGE_LIMIT_RANGE[1], step=1),
+    )
 
     def __init__(
         self,
@@ -134,7 +106,7 @@ class SimulatedVehicle(VehicleSource):
         if start_distance_km > 0:
             bearing = self._rng.uniform(0, 360)
             lat, lon = destination_point(lat, lon, bearing, start_distance_km * 1000)
-        self._p = _Physics(
+        self._p = physics.Physics(
             latitude=lat,
             longitude=lon,
             energy_wh=BATTERY_CAPACITY_WH * max(0.0, min(100.0, battery_percent)) / 100,
@@ -143,12 +115,14 @@ class SimulatedVehicle(VehicleSource):
         #: Saved values that could not be trusted and were started afresh.
         self.discarded: list[str] = []
         if isinstance(saved, dict):
-            self.discarded = _restore(self._p, saved)
+            self.discarded = physics.restore(self._p, saved)
         else:
             if saved is not None:
                 self.discarded = ["vehicle"]
             self._update_plug()
         self._backlog_s = 0.0
+        #: What the latest tick did (bounded by ``MAX_STEPS_PER_TICK``).
+        self.last_tick = TickWork()
         self._fix = self._make_fix()
         self._last_tick = now
         self._state = self._snapshot(now)
@@ -170,28 +144,14 @@ class SimulatedVehicle(VehicleSource):
         """Return the unrounded state of charge."""
         return 100 * self._p.energy_wh / BATTERY_CAPACITY_WH
 
+    @property
+    def true_position(self) -> tuple[float, float]:
+        """Return where the car really is; its fixes carry the simulated GPS noise."""
+        return (self._p.latitude, self._p.longitude)
+
     def as_dict(self) -> dict[str, Any]:
         """Return what must be saved to resume after a restart."""
-        p = self._p
-        return {
-            "latitude": p.latitude,
-            "longitude": p.longitude,
-            "speed": p.speed,
-            "heading": p.heading,
-            "destination": list(p.destination) if p.destination else None,
-            "energy_wh": p.energy_wh,
-            "odometer_m": p.odometer_m,
-            "cabin": p.cabin,
-            "climate_on": p.climate_on,
-            "climate_target": p.climate_target,
-            "charging_enabled": p.charging_enabled,
-            "plugged_in": p.plugged_in,
-            "charge_limit": p.charge_limit,
-            "charging_current": p.charging_current,
-            "energy_added_wh": p.energy_added_wh,
-            "locked": p.locked,
-            "consumption_wh_per_km": p.consumption_wh_per_km,
-        }
+        return physics.saved(self._p)
 
     def _make_fix(self) -> Position:
         p = self._p
@@ -257,13 +217,16 @@ class SimulatedVehicle(VehicleSource):
         factor = self.options.time_factor
         owed = self._backlog_s + elapsed * factor
         remaining = min(owed, MAX_CATCH_UP_S + 2 * factor)
+        steps, simulated = 0, 0.0
         for _ in range(MAX_STEPS_PER_TICK):
             if remaining <= 1e-9:
                 break
             dt = min(self._step_size(), remaining)
             self._step(dt)
             remaining -= dt
+            steps, simulated = steps + 1, simulated + dt
         self._backlog_s = max(0.0, remaining)
+        self.last_tick = TickWork(steps=steps, simulated_s=simulated)
         if self.options.gps_noise > 0 or self._p.speed > 0 or self._fix_is_stale():
             self._fix = self._make_fix()
         self._publish(now)
@@ -450,53 +413,3 @@ class SimulatedVehicle(VehicleSource):
         """Set the state of charge (the ``battery_start`` option)."""
         self._p.energy_wh = BATTERY_CAPACITY_WH * max(0.0, min(100.0, percent)) / 100
         self._publish(self._state.timestamp)
-
-
-#: Saved numbers: (key, name in the warning, lowest, highest).
-_SAVED_NUMBERS: tuple[tuple[str, str, float, float], ...] = (
-    ("energy_wh", "battery", 0.0, BATTERY_CAPACITY_WH),
-    ("odometer_m", "odometer", 0.0, trust.LIMITS["odometer"][1] * 1000),
-    ("cabin", "cabin", *CABIN_RANGE),
-    ("climate_target", "climate_target", *CLIMATE_TARGET_RANGE),
-    ("charge_limit", "charge_limit", *CHARGE_LIMIT_RANGE),
-    ("charging_current", "charging_current", *CHARGING_CURRENT_RANGE),
-    ("energy_added_wh", "energy_added", 0.0, BATTERY_CAPACITY_WH * 10),
-    ("consumption_wh_per_km", "consumption", *CONSUMPTION_RANGE),
-)
-_SAVED_FLAGS = ("climate_on", "charging_enabled", "plugged_in", "locked")
-
-
-def _restore(p: _Physics, data: dict[str, Any]) -> list[str]:
-    """Overlay the sound values of ``data`` on a new car's ``p``.
-
-    A missing key keeps the new car's value (an older file); a value that is
-    present but wrong is discarded and named in the returned list.
-    """
-    discarded: list[str] = []
-    position = trust.coordinates(data.get("latitude"), data.get("longitude"))
-    if position is None:
-        discarded.append("position")
-    else:
-        p.latitude, p.longitude = position
-        p.destination = trust.point(data.get("destination"))
-        if p.destination is None and data.get("destination") is not None:
-            discarded.append("destination")
-    # A parked car does not move; a driving one within reason.
-    top_speed = MAX_SPEED_MS if p.destination is not None else 0.0
-    numbers = (("speed", "speed", 0.0, top_speed), ("heading", "heading", 0.0, 360.0))
-    for key, name, low, high in (*numbers, *_SAVED_NUMBERS):
-        if key in data:
-            if (value := trust.number(data[key], low, high)) is None:
-                discarded.append(name)
-            else:
-                whole = key in {"charge_limit", "charging_current"}
-                setattr(p, key, int(value) if whole else value)
-    for key in _SAVED_FLAGS:
-        if key in data:
-            if (flag := trust.boolean(data[key])) is None:
-                discarded.append(key)
-            else:
-                setattr(p, key, flag)
-    if p.destination is not None:
-        p.plugged_in = False  # a car on its way is not on a cable
-    return discarded

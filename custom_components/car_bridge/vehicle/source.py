@@ -51,10 +51,6 @@ class VehicleSource(ABC):
     def state(self) -> VehicleState:
         """Return the latest state."""
 
-    def refresh(self) -> VehicleState:
-        """Re-read the source (a poll asked for by the user); default: the latest state."""
-        return self.state
-
     def tick(self, now: datetime) -> None:  # noqa: B027 - optional hook
         """Advance a clock-driven source by one tick."""
 

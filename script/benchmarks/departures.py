@@ -14,9 +14,10 @@ day. Figures per history:
   until the old time is no longer predicted and the new one is (4 of 5 days)
 - cpu_us_per_departure: learning one departure and predicting the next day
 - stored_bytes: the saved model (JSON) at the end
+- cpu_us_per_state: what each vehicle state costs the engine (a parked car)
 
 GeoLife is not reachable here (only PyPI/Debian/npm are, and no package
-ships it), so only generated histories are measured. Run: script/bench_departures.py
+ships it), so only generated histories are measured. Run: script/bench departures
 """
 
 from __future__ import annotations
@@ -25,26 +26,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 import json
-from pathlib import Path
 import random
-import sys
 from time import process_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from custom_components.car_bridge.departures.engine import DepartureEngine  # noqa: E402
-from custom_components.car_bridge.departures.model import (  # noqa: E402
+from custom_components.car_bridge.approach.model import Home
+from custom_components.car_bridge.departures.engine import DepartureEngine
+from custom_components.car_bridge.departures.model import (
     Departure,
     DepartureModel,
 )
+from custom_components.car_bridge.vehicle.model import VehicleState
 
 TZ = ZoneInfo("Europe/Amsterdam")
 WEEKS = 12
 WINDOW_MIN = 15
 LEAD_MIN = 30
+HOME = Home(52.3676, 4.9041, 100.0)
+STATES = 2000
 
 
 @dataclass
@@ -181,9 +181,17 @@ def run(days: list[Day], told: bool) -> dict[str, Any]:
             model.set_trip(at, 35.0, 18.0)
             learned += 1
         cpu += process_time() - started
-    engine = DepartureEngine(TZ)
+    engine = DepartureEngine(TZ, at_home=lambda: True)
     engine.model = model
+    engine.set_home(HOME)
     stored = len(json.dumps(engine.as_dict(), separators=(",", ":")))
+    # What every state of the vehicle costs (a parked car reporting every 10 s).
+    now = _at(days[-1].day, 12 * 60)
+    started = process_time()
+    for i in range(STATES):
+        at = now + timedelta(seconds=10 * i)
+        engine.update(VehicleState(timestamp=at), at)
+    per_state = (process_time() - started) / STATES
     return {
         "precision": round(correct / predicted, 3) if predicted else None,
         "recall": round(routine_hit / routine, 3) if routine else None,
@@ -192,6 +200,7 @@ def run(days: list[Day], told: bool) -> dict[str, Any]:
         "false_per_day": round((predicted - correct) / len(days), 3),
         "cpu_us_per_departure": round(cpu / max(learned, 1) * 1e6, 1),
         "stored_bytes": stored,
+        "cpu_us_per_state": round(per_state * 1e6, 1),
         "_days": per_day,
     }
 
@@ -239,11 +248,3 @@ def bench_departures() -> dict[str, Any]:
                 )
         results[name] = merged
     return results
-
-
-def main() -> None:
-    print(json.dumps({"departures": bench_departures()}, indent=2))
-
-
-if __name__ == "__main__":
-    main()

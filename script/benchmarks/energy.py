@@ -10,44 +10,35 @@
    of the charged energy that came from the grid, the switch toggles per hour,
    and the lowest current set while charging.
 
-Prints JSON. Run: script/bench (this is part of it) or
-.venv/bin/python script/bench_energy.py
+Run: script/bench energy
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 import json
-import logging
-from pathlib import Path
 import random
-import sys
 import tempfile
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from freezegun import freeze_time  # noqa: E402
-from pytest_homeassistant_custom_component.common import (  # noqa: E402
-    MockConfigEntry,
+from freezegun import freeze_time
+from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     async_test_home_assistant,
 )
 
-from custom_components.car_bridge.approach.model import Home  # noqa: E402
-from custom_components.car_bridge.vehicle.energy import EnergyMeter  # noqa: E402
-from custom_components.car_bridge.vehicle.model import (  # noqa: E402
+from benchmarks.common import add_car
+from custom_components.car_bridge.approach.model import Home
+from custom_components.car_bridge.vehicle.energy import EnergyMeter
+from custom_components.car_bridge.vehicle.model import (
     ChargeState,
     Position,
     VehicleState,
 )
-from homeassistant import loader  # noqa: E402
-from homeassistant.core import HomeAssistant  # noqa: E402
-from homeassistant.helpers import device_registry as dr  # noqa: E402
-from homeassistant.setup import async_setup_component  # noqa: E402
-from tests.solar import run_day, solar_day, use_solar_blueprint  # noqa: E402
+from homeassistant import loader
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from tests.solar import run_day, solar_day, use_solar_blueprint
 
 HOME = Home(52.3676, 4.9041, 100.0)
 T0 = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
@@ -116,7 +107,7 @@ async def _solar_day(cloudy: bool) -> dict[str, Any]:
                 latitude=HOME.latitude, longitude=HOME.longitude, radius=HOME.radius
             )
             assert await async_setup_component(hass, "zone", {})
-            entry = await _add_car(hass)
+            entry = await add_car(hass, "SU7", 0.0, battery_start=20.0)
             await hass.services.async_call(
                 "switch", "turn_off", {"entity_id": "switch.su7_charging_enabled"}, blocking=True
             )
@@ -139,31 +130,10 @@ async def _solar_day(cloudy: bool) -> dict[str, Any]:
     return figures.as_dict()
 
 
-async def _add_car(hass: HomeAssistant) -> MockConfigEntry:
-    from custom_components.car_bridge.const import DEFAULT_OPTIONS  # noqa: PLC0415
-
-    entry = MockConfigEntry(
-        domain="car_bridge",
-        title="SU7",
-        unique_id="bench_solar",
-        version=2,
-        data={"source": "simulator", "name": "SU7", "zone": "zone.home", "start_distance": 0.0},
-        options={**DEFAULT_OPTIONS, "battery_start": 20.0},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
 async def bench_solar() -> dict[str, Any]:
     return {"sunny": await _solar_day(cloudy=False), "cloudy": await _solar_day(cloudy=True)}
 
 
-def main() -> dict[str, Any]:
-    logging.basicConfig(level=logging.ERROR)
-    return {"meter_restarts": bench_restarts(), "solar_surplus": asyncio.run(bench_solar())}
-
-
-if __name__ == "__main__":
-    print(json.dumps({"energy": main()}, indent=2))
+async def bench_energy() -> dict[str, Any]:
+    """Return both figure sets."""
+    return {"meter_restarts": bench_restarts(), "solar_surplus": await bench_solar()}
