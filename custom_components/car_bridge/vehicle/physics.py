@@ -76,6 +76,23 @@ class TickWork:
     simulated_s: float = 0.0
 
 
+def charge(p: Physics, dt: float) -> None:
+    """Charge for ``dt`` seconds: at the wallbox's current, capped by the charger and its taper."""
+    soc = 100 * p.energy_wh / BATTERY_CAPACITY_WH
+    if not (p.plugged_in and p.charging_enabled and soc < p.charge_limit):
+        p.charging_power_kw = 0.0
+        return
+    taper = 1.0
+    if soc > TAPER_START_PERCENT:
+        taper = max(0.1, (100 - soc) / (100 - TAPER_START_PERCENT))
+    wallbox_kw = p.charging_current * CHARGING_VOLTAGE * CHARGING_PHASES / 1000
+    p.charging_power_kw = min(AC_CHARGE_POWER_KW * taper, wallbox_kw)
+    limit_wh = BATTERY_CAPACITY_WH * p.charge_limit / 100
+    before = p.energy_wh
+    p.energy_wh = min(limit_wh, p.energy_wh + p.charging_power_kw * 1000 * dt / 3600)
+    p.energy_added_wh += max(0.0, p.energy_wh - before)
+
+
 def saved(p: Physics) -> dict[str, Any]:
     """Return what must be saved of ``p`` to resume after a restart."""
     return {

@@ -40,7 +40,6 @@ from .model import (
     VehicleState,
 )
 from .physics import (
-    AC_CHARGE_POWER_KW,
     ACCELERATION,
     AERO_WH_PER_KM,
     AUX_POWER_W,
@@ -48,8 +47,6 @@ from .physics import (
     CABIN_TIME_CONSTANT_S,
     CHARGE_LIMIT_RANGE,
     CHARGING_CURRENT_RANGE,
-    CHARGING_PHASES,
-    CHARGING_VOLTAGE,
     CLIMATE_RATE_C_PER_S,
     CLIMATE_TARGET_RANGE,
     CONSUMPTION_WINDOW_KM,
@@ -57,8 +54,8 @@ from .physics import (
     MAX_STEPS_PER_TICK,
     MIN_REPORTED_ACCURACY_M,
     ROLLING_WH_PER_KM,
-    TAPER_START_PERCENT,
     TickWork,
+    charge,
 )
 from .source import VehicleSource
 
@@ -326,20 +323,7 @@ class SimulatedVehicle(VehicleSource):
             p.energy_added_wh = 0.0
 
     def _charge(self, dt: float) -> None:
-        p = self._p
-        soc = self.battery_percent
-        if not (p.plugged_in and p.charging_enabled and soc < p.charge_limit):
-            p.charging_power_kw = 0.0
-            return
-        taper = 1.0
-        if soc > TAPER_START_PERCENT:
-            taper = max(0.1, (100 - soc) / (100 - TAPER_START_PERCENT))
-        wallbox_kw = p.charging_current * CHARGING_VOLTAGE * CHARGING_PHASES / 1000
-        p.charging_power_kw = min(AC_CHARGE_POWER_KW * taper, wallbox_kw)
-        limit_wh = BATTERY_CAPACITY_WH * p.charge_limit / 100
-        before = p.energy_wh
-        p.energy_wh = min(limit_wh, p.energy_wh + p.charging_power_kw * 1000 * dt / 3600)
-        p.energy_added_wh += max(0.0, p.energy_wh - before)
+        charge(self._p, dt)
 
     # -- commands ----------------------------------------------------------
 
