@@ -18,6 +18,9 @@ what it measures and how):
 9. ``replay``: real-GPS error models (drift, multipath, glitches; 1 s, 15 s
    and phone sampling; 8-hour parks) on drives and parks, Car Bridge beside
    core's zone/proximity rules; also printed as a table on stderr.
+10. ``energy``: the energy meter's error across 200 random restarts mid-charge,
+    and the solar-surplus blueprint on a sunny and a cloudy synthetic day (grid
+    share, toggles per hour), each day in its own Home Assistant on a frozen clock.
 
 Uses no network. Run: ``script/bench`` (all), or ``script/bench webhook_cadence
 formats`` for some groups.
@@ -39,6 +42,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "script")]
 from benchmarks import (  # noqa: E402
     approach,
     departures,
+    energy,
     fair,
     formats,
     quality,
@@ -76,6 +80,7 @@ ORDER = (
     "webhook_cadence",
     "departures",
     "replay",
+    "energy",
 )
 
 
@@ -97,6 +102,8 @@ async def main(groups: list[str]) -> None:
     for group, pure in PURE.items():
         if group in wanted:
             figures[group] = pure()
+    if "energy" in wanted:  # its own Home Assistants, on a frozen clock
+        figures["energy"] = await energy.bench_energy()
     print(json.dumps({group: figures[group] for group in ORDER if group in figures}, indent=2))
     if "replay" in figures:
         print(replay.table(figures["replay"]), file=sys.stderr)

@@ -34,6 +34,7 @@ def test_bundles_the_nine_blueprints() -> None:
         "plug_in_reminder.yaml",
         "precondition_cabin.yaml",
         "share_place.yaml",
+        "solar_charging.yaml",
         "time_to_home.yaml",
     ]
 

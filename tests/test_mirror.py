@@ -101,6 +101,7 @@ async def test_only_entities_it_can_back(hass: HomeAssistant, model_y: MockConfi
         "sensor.model_y_direction_of_travel",
         "sensor.model_y_time_to_home",
         "sensor.model_y_next_departure",
+        "sensor.model_y_charging_status_evcc",
     }
     assert state(hass, "sensor.model_y_battery") == "64.0"
     assert state(hass, "sensor.model_y_charge_state") == "disconnected"

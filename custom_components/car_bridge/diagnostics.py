@@ -44,6 +44,8 @@ async def async_get_config_entry_diagnostics(
         "thresholds_km": entry.runtime_data.engines.approach.engine.thresholds_km,
         "home_radius_m": entry.runtime_data.home_zone.last_known.radius,
         "departures": departure_pattern(entry.runtime_data.engines.departures),
+        # Totals, rate and method only: nothing here says where the car charged.
+        "energy": None if snapshot.energy is None else asdict(snapshot.energy),
     }
 
 

@@ -28,6 +28,7 @@ from .approach.engine import ApproachEngine, Home
 from .departures.engine import DepartureEngine
 from .options import approach_config, departure_learning, destination_expiry
 from .places.destination import DestinationEngine
+from .vehicle.energy import EnergyMeter
 from .vehicle.engines import Engine
 
 
@@ -45,7 +46,14 @@ class VehicleEngines:
         )
         self.departures.set_home(home)
         self.destination = DestinationEngine(default_expiry=destination_expiry(config))
-        self.all: tuple[Engine, ...] = (self.approach, self.departures, self.destination)
+        # Fed after the approach engine, whose decision about home it counts by.
+        self.energy = EnergyMeter(home, at_home=self._at_home)
+        self.all: tuple[Engine, ...] = (
+            self.approach,
+            self.departures,
+            self.destination,
+            self.energy,
+        )
 
     def _at_home(self) -> bool | None:
         approach = self.approach.result

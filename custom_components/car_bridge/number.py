@@ -12,6 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry
+from .energy_entities import CURRENT_NUMBERS, CarBridgeChargingCurrent
 from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
 from .snapshot import CarSnapshot
 from .vehicle.model import Capabilities, Command, Range, Value
@@ -56,6 +57,14 @@ async def async_setup_entry(
     """Add the vehicle's charge limit, if its source backs one."""
     async_add_described(
         hass, entry, async_add_entities, NUMBERS, CarBridgeNumber, platform=Platform.NUMBER
+    )
+    async_add_described(
+        hass,
+        entry,
+        async_add_entities,
+        CURRENT_NUMBERS,
+        CarBridgeChargingCurrent,
+        platform=Platform.NUMBER,
     )
 
 

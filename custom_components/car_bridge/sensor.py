@@ -29,6 +29,7 @@ from .approach.engine import Direction
 from .data import CarBridgeConfigEntry
 from .departure_sensor import DEPARTURE_SENSORS, NextDepartureSensor
 from .destination_sensor import DESTINATION_SENSORS, DestinationSensor
+from .energy_entities import ENERGY_SENSORS, CarBridgeEnergySensor
 from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
 from .snapshot import CarSnapshot
 from .vehicle.model import ChargeState, Value
@@ -194,6 +195,14 @@ async def async_setup_entry(
         async_add_entities,
         DESTINATION_SENSORS,
         DestinationSensor,
+        platform=Platform.SENSOR,
+    )
+    async_add_described(
+        hass,
+        entry,
+        async_add_entities,
+        ENERGY_SENSORS,
+        CarBridgeEnergySensor,
         platform=Platform.SENSOR,
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .approach.engine import ApproachState, Home
 from .departures.model import Prediction
 from .places.destination import Destination
+from .vehicle.energy import EnergyResult
 from .vehicle.model import VehicleState
 
 
@@ -31,3 +32,5 @@ class CarSnapshot:
     departures: Prediction | None = None
     #: The destination held for the next trip, or the last one sent.
     destination: Destination | None = None
+    #: Energy charged (everywhere, at home), the charge rate and when it completes.
+    energy: EnergyResult | None = None

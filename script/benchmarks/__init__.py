@@ -8,6 +8,7 @@
   jitter, glitches, small zones).
 - ``formats``: the webhook payload parsers alone.
 - ``webhook``: posts over loopback HTTP, flooded and at the senders' real cadence.
+- ``energy``: the energy meter across restarts, the solar blueprint on two days.
 
 ``common`` holds what several of them share. Nothing here pokes private
 members: the simulator is ticked through the source seam (``VehicleSource.tick``,

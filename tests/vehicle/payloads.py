@@ -217,6 +217,7 @@ CAR_BRIDGE_FULL: Final[dict[str, Any]] = {
     "range_km": 312,
     "charge_state": "disconnected",
     "charging_power": 0,
+    "energy_added": 12.5,
     "cabin_temperature": 19.0,
     "outside_temperature": 6.5,
     "odometer": 18234.6,

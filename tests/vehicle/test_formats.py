@@ -172,6 +172,15 @@ def test_tlm_json_in_a_form_field(body: str) -> None:
     assert update.battery_level == 63
 
 
+def test_abrp_kwh_charged_is_the_energy_added_counter() -> None:
+    assert ok({"tlm": OVMS_CHARGING}).energy_added == pytest.approx(3.4)
+    assert ok({"tlm": {**OVMS_CHARGING, "kwh_charged": -3.4}}).energy_added == pytest.approx(3.4)
+    assert (
+        ok({"tlm": {k: v for k, v in OVMS_CHARGING.items() if k != "kwh_charged"}}).energy_added
+        is None
+    )
+
+
 def test_abrp_bare_tlm_object_as_json() -> None:
     """Some scripts post the tlm object itself; ABRP keys without Car Bridge ones mean ABRP."""
     update = ok({"utc": UTC_NOW, "soc": 40, "lat": 52.1, "lon": 4.1, "is_charging": 1})

@@ -135,6 +135,42 @@ def test_charges_at_home_at_11kw() -> None:
     assert car.battery_percent - before == pytest.approx(10.89, abs=0.05)
 
 
+def test_charging_current_sets_the_power_with_a_6_amp_minimum() -> None:
+    car, clock = make_car(0.0, battery=50.0), Clock()
+    clock.tick(car, 1)
+    assert car.state.charging_current == 16
+    assert car.state.charging_current_range == (6, 16)
+    car.set_charging_current(10)
+    assert car.state.charging_power == pytest.approx(10 * 230 * 3 / 1000)
+    car.set_charging_current(2)
+    assert car.state.charging_current == 6
+    assert car.state.charging_power == pytest.approx(6 * 230 * 3 / 1000)
+    car.set_charging_current(32)
+    assert car.state.charging_current == 16
+    assert car.state.charging_power == pytest.approx(11.0)  # the on-board charger's limit
+
+
+def test_energy_added_counts_the_session_and_restarts_at_plug_in() -> None:
+    car, clock = make_car(0.0, battery=50.0), Clock()
+    before = car.battery_percent
+    clock.tick(car, 3600)
+    added = car.state.energy_added
+    assert added == pytest.approx((car.battery_percent - before) * 1010 / 1000, abs=0.01)
+    assert added == pytest.approx(11.0, abs=0.01)
+    restored = SimulatedVehicle(
+        now=clock.now, home=HOME, options=SimulatorOptions(), seed=7, saved=car.as_dict()
+    )
+    assert restored.state.energy_added == added
+    assert restored.state.charging_current == 16
+    car.navigate_to(HOME[0] + 0.01, HOME[1])
+    clock.tick(car, 600)
+    car.navigate_to(HOME[0], HOME[1])
+    clock.tick(car, 600)
+    assert car.state.charge_state is ChargeState.CHARGING
+    assert car.state.energy_added is not None
+    assert 0 < car.state.energy_added < 2.0  # a new session: minutes, not the hour before
+
+
 def test_tapers_above_80_and_completes_at_limit() -> None:
     car, clock = make_car(0.0, battery=85.0), Clock()
     car.set_charge_limit(100)

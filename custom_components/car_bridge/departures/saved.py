@@ -72,7 +72,10 @@ def _day(value: Any) -> date | None:
 def _number(value: Any, high: float) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float (10**29 is fine, 10**400 is not)
+        return None
     return number if math.isfinite(number) and 0 <= number <= high else None
 
 

@@ -67,6 +67,9 @@ class MirrorConfig:
     lock: str | None = None
     charging_switch: str | None = None
     charge_limit: str | None = None
+    energy_added: str | None = None
+    charging_power: str | None = None
+    charging_current: str | None = None
     destination_script: str | None = None
 
     @classmethod
@@ -94,6 +97,9 @@ class MirrorConfig:
             Value.LOCKED: self.lock,
             Value.CHARGING_ENABLED: self.charging_switch,
             Value.CHARGE_LIMIT: self.charge_limit,
+            Value.ENERGY_ADDED: self.energy_added,
+            Value.CHARGING_POWER: self.charging_power,
+            Value.CHARGING_CURRENT: self.charging_current,
         }
         values.update(value for value, entity in simple.items() if entity)
         for command, entity in (
@@ -101,6 +107,7 @@ class MirrorConfig:
             (Command.LOCK, self.lock),
             (Command.CHARGING, self.charging_switch),
             (Command.CHARGE_LIMIT, self.charge_limit),
+            (Command.CHARGING_CURRENT, self.charging_current),
             (Command.NAVIGATE, self.destination_script),
         ):
             if entity:
@@ -261,6 +268,8 @@ class MirrorSource(VehicleSource):
             (c.odometer, Value.ODOMETER, "odometer"),
             (c.outside_temperature, Value.OUTSIDE_TEMPERATURE, "outside_temperature"),
             (c.cabin_temperature, Value.CABIN_TEMPERATURE, "cabin_temperature"),
+            (c.energy_added, Value.ENERGY_ADDED, "energy_added"),
+            (c.charging_power, Value.CHARGING_POWER, "charging_power"),
         ):
             if state := self._get(entity_id, unavailable, value):
                 values[name] = self._reader.state(state, name)
@@ -273,6 +282,9 @@ class MirrorSource(VehicleSource):
         if state := self._get(c.charge_limit, unavailable, Value.CHARGE_LIMIT):
             limit = self._reader.state(state, "charge_limit")
             values["charge_limit"] = None if limit is None else round(limit)
+        if state := self._get(c.charging_current, unavailable, Value.CHARGING_CURRENT):
+            values["charging_current"] = self._reader.state(state, "charging_current")
+            values["charging_current_range"] = self._reader.range(state, "charging_current")
         return VehicleState(
             timestamp=now,
             position=self._position,
@@ -344,6 +356,13 @@ class MirrorSource(VehicleSource):
             raise self._unsupported(Command.CHARGE_LIMIT)
         domain = split_entity_id(self.config.charge_limit)[0]
         await self._call(domain, "set_value", self.config.charge_limit, value=percent)
+
+    async def async_set_charging_current(self, amps: int) -> None:
+        """Set the mirrored charging current (the car's own number)."""
+        if self.config.charging_current is None:
+            raise self._unsupported(Command.CHARGING_CURRENT)
+        domain = split_entity_id(self.config.charging_current)[0]
+        await self._call(domain, "set_value", self.config.charging_current, value=amps)
 
     async def async_set_climate(self, on: bool, target: float | None = None) -> None:
         """Set the mirrored climate's mode and target (given in °C)."""

@@ -26,9 +26,12 @@ from ..const import (
     CONF_CABIN_TEMPERATURE,
     CONF_CHARGE_LIMIT,
     CONF_CHARGE_STATE,
+    CONF_CHARGING_CURRENT,
+    CONF_CHARGING_POWER,
     CONF_CHARGING_SWITCH,
     CONF_CLIMATE,
     CONF_DESTINATION_SCRIPT,
+    CONF_ENERGY_ADDED,
     CONF_LOCK,
     CONF_ODOMETER,
     CONF_OUTSIDE_TEMPERATURE,
@@ -57,6 +60,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     CONF_LOCK: ("lock",),
     CONF_CHARGING_SWITCH: ("switch",),
     CONF_CHARGE_LIMIT: ("number", "input_number"),
+    CONF_ENERGY_ADDED: ("sensor",),
+    CONF_CHARGING_POWER: ("sensor",),
+    CONF_CHARGING_CURRENT: ("number", "input_number"),
     CONF_DESTINATION_SCRIPT: ("script",),
 }
 
@@ -68,6 +74,8 @@ def _selector(key: str) -> EntitySelector:
         CONF_ODOMETER: SensorDeviceClass.DISTANCE,
         CONF_CABIN_TEMPERATURE: SensorDeviceClass.TEMPERATURE,
         CONF_OUTSIDE_TEMPERATURE: SensorDeviceClass.TEMPERATURE,
+        CONF_ENERGY_ADDED: SensorDeviceClass.ENERGY,
+        CONF_CHARGING_POWER: SensorDeviceClass.POWER,
     }
     if key in sensor_class:
         return EntitySelector(

@@ -23,12 +23,22 @@ from homeassistant.const import (
     PERCENTAGE,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
+    UnitOfElectricCurrent,
+    UnitOfEnergy,
     UnitOfLength,
+    UnitOfPower,
     UnitOfTemperature,
 )
 from homeassistant.core import State
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_conversion import DistanceConverter, TemperatureConverter
+from homeassistant.util.unit_conversion import (
+    BaseUnitConverter,
+    DistanceConverter,
+    ElectricCurrentConverter,
+    EnergyConverter,
+    PowerConverter,
+    TemperatureConverter,
+)
 
 from ..const import LOGGER
 from ..vehicle import trust
@@ -45,7 +55,7 @@ SPEED_KMH_PER_UNIT: dict[str, float] = {
 }
 
 #: The unit Car Bridge keeps each quantity in, and the converter for others.
-_UNITS: Final[dict[str, tuple[str, type[DistanceConverter | TemperatureConverter] | None]]] = {
+_UNITS: Final[dict[str, tuple[str, type[BaseUnitConverter] | None]]] = {
     "range_km": (UnitOfLength.KILOMETERS, DistanceConverter),
     "odometer": (UnitOfLength.KILOMETERS, DistanceConverter),
     "cabin_temperature": (UnitOfTemperature.CELSIUS, TemperatureConverter),
@@ -53,6 +63,9 @@ _UNITS: Final[dict[str, tuple[str, type[DistanceConverter | TemperatureConverter
     "climate_target": (UnitOfTemperature.CELSIUS, TemperatureConverter),
     "battery_level": (PERCENTAGE, None),
     "charge_limit": (PERCENTAGE, None),
+    "energy_added": (UnitOfEnergy.KILO_WATT_HOUR, EnergyConverter),
+    "charging_power": (UnitOfPower.KILO_WATT, PowerConverter),
+    "charging_current": (UnitOfElectricCurrent.AMPERE, ElectricCurrentConverter),
 }
 
 
@@ -129,6 +142,15 @@ class Reader:
         if sentinel is not None and value == sentinel:
             return None
         return self.convert(state.entity_id, what, value * factor, unit, name)
+
+    def range(self, state: State, name: str) -> tuple[float, float] | None:
+        """Return a number entity's ``min`` and ``max`` as the quantity ``name``."""
+        unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+        low = self.attribute(state, "min", name, unit=unit)
+        high = self.attribute(state, "max", name, unit=unit)
+        if low is None or high is None or low > high:
+            return None
+        return (low, high)
 
     def position(self, state: State, speed_factor: float = 1.0) -> Position | None:
         """Return the fix a tracker's state holds, or None if it has no usable coordinates.

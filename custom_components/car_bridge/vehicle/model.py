@@ -25,6 +25,9 @@ class Value(StrEnum):
     RANGE = "range"
     CHARGE_STATE = "charge_state"
     CHARGING_POWER = "charging_power"
+    #: The source's own "energy added" counter (kWh, usually per charging session).
+    ENERGY_ADDED = "energy_added"
+    CHARGING_CURRENT = "charging_current"
     CHARGE_LIMIT = "charge_limit"
     CHARGING_ENABLED = "charging_enabled"
     CABIN_TEMPERATURE = "cabin_temperature"
@@ -43,6 +46,7 @@ class Command(StrEnum):
     CLIMATE = "climate"
     CHARGING = "charging"
     CHARGE_LIMIT = "charge_limit"
+    CHARGING_CURRENT = "charging_current"
     LOCK = "lock"
 
 
@@ -114,6 +118,11 @@ class VehicleState:
     range_km: float | None = None
     charge_state: ChargeState | None = None
     charging_power: float | None = None  # kW
+    #: The source's "energy added" counter; it may drop when a session starts.
+    energy_added: float | None = None  # kWh
+    charging_current: float | None = None  # A, what the car is set to draw
+    #: The lowest and highest current it can be set to (None: not known).
+    charging_current_range: tuple[float, float] | None = None
     charge_limit: int | None = None  # %
     charging_enabled: bool | None = None
     cabin_temperature: float | None = None  # °C

@@ -33,6 +33,10 @@ MAX_STEPS_PER_TICK = 400
 MAX_CATCH_UP_S = 3600.0
 MAX_SPEED_MS = 250 / 3.6
 CHARGE_LIMIT_RANGE = (50, 100)
+#: The wallbox: power = current × voltage × phases, capped by the on-board charger.
+CHARGING_CURRENT_RANGE = (6, 16)  # A (IEC 61851 needs at least 6 A)
+CHARGING_VOLTAGE = 230.0
+CHARGING_PHASES = 3
 CLIMATE_TARGET_RANGE = (15.0, 28.0)
 CABIN_RANGE = (-60.0, 90.0)
 CONSUMPTION_RANGE = (50.0, 1000.0)  # Wh/km
@@ -55,6 +59,9 @@ class Physics:
     charging_enabled: bool = True
     plugged_in: bool = False
     charge_limit: int = 80
+    charging_current: int = CHARGING_CURRENT_RANGE[1]
+    #: Energy added this charging session (a new one starts at each plug-in).
+    energy_added_wh: float = 0.0
     locked: bool = True
     consumption_wh_per_km: float = DEFAULT_CONSUMPTION_WH_PER_KM
     charging_power_kw: float = 0.0
@@ -67,6 +74,23 @@ class TickWork:
 
     steps: int = 0
     simulated_s: float = 0.0
+
+
+def charge(p: Physics, dt: float) -> None:
+    """Charge for ``dt`` seconds: at the wallbox's current, capped by the charger and its taper."""
+    soc = 100 * p.energy_wh / BATTERY_CAPACITY_WH
+    if not (p.plugged_in and p.charging_enabled and soc < p.charge_limit):
+        p.charging_power_kw = 0.0
+        return
+    taper = 1.0
+    if soc > TAPER_START_PERCENT:
+        taper = max(0.1, (100 - soc) / (100 - TAPER_START_PERCENT))
+    wallbox_kw = p.charging_current * CHARGING_VOLTAGE * CHARGING_PHASES / 1000
+    p.charging_power_kw = min(AC_CHARGE_POWER_KW * taper, wallbox_kw)
+    limit_wh = BATTERY_CAPACITY_WH * p.charge_limit / 100
+    before = p.energy_wh
+    p.energy_wh = min(limit_wh, p.energy_wh + p.charging_power_kw * 1000 * dt / 3600)
+    p.energy_added_wh += max(0.0, p.energy_wh - before)
 
 
 def saved(p: Physics) -> dict[str, Any]:
@@ -85,6 +109,8 @@ def saved(p: Physics) -> dict[str, Any]:
         "charging_enabled": p.charging_enabled,
         "plugged_in": p.plugged_in,
         "charge_limit": p.charge_limit,
+        "charging_current": p.charging_current,
+        "energy_added_wh": p.energy_added_wh,
         "locked": p.locked,
         "consumption_wh_per_km": p.consumption_wh_per_km,
     }
@@ -97,6 +123,8 @@ SAVED_NUMBERS: tuple[tuple[str, str, float, float], ...] = (
     ("cabin", "cabin", *CABIN_RANGE),
     ("climate_target", "climate_target", *CLIMATE_TARGET_RANGE),
     ("charge_limit", "charge_limit", *CHARGE_LIMIT_RANGE),
+    ("charging_current", "charging_current", *CHARGING_CURRENT_RANGE),
+    ("energy_added_wh", "energy_added", 0.0, BATTERY_CAPACITY_WH * 10),
     ("consumption_wh_per_km", "consumption", *CONSUMPTION_RANGE),
 )
 SAVED_FLAGS = ("climate_on", "charging_enabled", "plugged_in", "locked")
@@ -125,7 +153,8 @@ def restore(p: Physics, data: dict[str, Any]) -> list[str]:
             if (value := trust.number(data[key], low, high)) is None:
                 discarded.append(name)
             else:
-                setattr(p, key, int(value) if key == "charge_limit" else value)
+                whole = key in {"charge_limit", "charging_current"}
+                setattr(p, key, int(value) if whole else value)
     for key in SAVED_FLAGS:
         if key in data:
             if (flag := trust.boolean(data[key])) is None:

@@ -40,13 +40,13 @@ from .model import (
     VehicleState,
 )
 from .physics import (
-    AC_CHARGE_POWER_KW,
     ACCELERATION,
     AERO_WH_PER_KM,
     AUX_POWER_W,
     BATTERY_CAPACITY_WH,
     CABIN_TIME_CONSTANT_S,
     CHARGE_LIMIT_RANGE,
+    CHARGING_CURRENT_RANGE,
     CLIMATE_RATE_C_PER_S,
     CLIMATE_TARGET_RANGE,
     CONSUMPTION_WINDOW_KM,
@@ -54,8 +54,8 @@ from .physics import (
     MAX_STEPS_PER_TICK,
     MIN_REPORTED_ACCURACY_M,
     ROLLING_WH_PER_KM,
-    TAPER_START_PERCENT,
     TickWork,
+    charge,
 )
 from .source import VehicleSource
 
@@ -183,6 +183,9 @@ class SimulatedVehicle(VehicleSource):
             range_km=round(p.energy_wh / p.consumption_wh_per_km, 0),
             charge_state=charge_state,
             charging_power=round(p.charging_power_kw, 2),
+            energy_added=round(p.energy_added_wh / 1000, 2),
+            charging_current=p.charging_current,
+            charging_current_range=CHARGING_CURRENT_RANGE,
             charge_limit=p.charge_limit,
             charging_enabled=p.charging_enabled,
             cabin_temperature=round(p.cabin, 1),
@@ -317,19 +320,10 @@ class SimulatedVehicle(VehicleSource):
             and self._at_home()
         ):
             p.plugged_in = True
+            p.energy_added_wh = 0.0
 
     def _charge(self, dt: float) -> None:
-        p = self._p
-        soc = self.battery_percent
-        if not (p.plugged_in and p.charging_enabled and soc < p.charge_limit):
-            p.charging_power_kw = 0.0
-            return
-        taper = 1.0
-        if soc > TAPER_START_PERCENT:
-            taper = max(0.1, (100 - soc) / (100 - TAPER_START_PERCENT))
-        p.charging_power_kw = AC_CHARGE_POWER_KW * taper
-        limit_wh = BATTERY_CAPACITY_WH * p.charge_limit / 100
-        p.energy_wh = min(limit_wh, p.energy_wh + p.charging_power_kw * 1000 * dt / 3600)
+        charge(self._p, dt)
 
     # -- commands ----------------------------------------------------------
 
@@ -359,6 +353,13 @@ class SimulatedVehicle(VehicleSource):
         self._charge(0.0)
         self._publish(self._state.timestamp)
 
+    def set_charging_current(self, amps: int) -> None:
+        """Set the current the car draws (clamped to the wallbox's range)."""
+        low, high = CHARGING_CURRENT_RANGE
+        self._p.charging_current = max(low, min(high, int(amps)))
+        self._charge(0.0)
+        self._publish(self._state.timestamp)
+
     def set_locked(self, locked: bool) -> None:
         """Lock or unlock the doors."""
         self._p.locked = locked
@@ -381,6 +382,10 @@ class SimulatedVehicle(VehicleSource):
     async def async_set_charge_limit(self, percent: int) -> None:
         """Set the charge limit."""
         self.set_charge_limit(percent)
+
+    async def async_set_charging_current(self, amps: int) -> None:
+        """Set the charging current."""
+        self.set_charging_current(amps)
 
     async def async_set_locked(self, locked: bool) -> None:
         """Lock or unlock the doors."""

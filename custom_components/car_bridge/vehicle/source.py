@@ -84,6 +84,10 @@ class VehicleSource(ABC):
         """Set the charge limit."""
         raise self._unsupported(Command.CHARGE_LIMIT)
 
+    async def async_set_charging_current(self, amps: int) -> None:
+        """Set the charging current (A)."""
+        raise self._unsupported(Command.CHARGING_CURRENT)
+
     async def async_set_locked(self, locked: bool) -> None:
         """Lock or unlock the doors."""
         raise self._unsupported(Command.LOCK)

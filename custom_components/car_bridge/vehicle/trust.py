@@ -37,6 +37,8 @@ LIMITS: Final[dict[str, tuple[float, float]]] = {
     "charge_limit": (0.0, 100.0),  # %
     "range_km": (0.0, 5000.0),
     "charging_power": (0.0, 2000.0),  # kW
+    "energy_added": (0.0, 1_000_000.0),  # kWh
+    "charging_current": (0.0, 1000.0),  # A
     "cabin_temperature": (-80.0, 120.0),  # °C
     "outside_temperature": (-80.0, 120.0),  # °C
     "climate_target": (-80.0, 120.0),  # °C

@@ -32,7 +32,6 @@ MARKERS: Final = frozenset({"utc", "soc", "is_charging", "is_parked", "est_batte
 _CHECKED_NUMBERS: Final = {
     "soh": (0.0, 200.0),
     "capacity": (0.0, 1000.0),
-    "kwh_charged": (-10_000.0, 10_000.0),
     "voltage": (-2000.0, 2000.0),
     "current": (-5000.0, 5000.0),
 }
@@ -63,6 +62,7 @@ def parse(tlm: Mapping[str, object], encoding: PayloadEncoding, now: datetime) -
     dcfc = v.flag("is_dcfc", tlm.get("is_dcfc"))
     parked = v.flag("is_parked", tlm.get("is_parked"))
     power = v.number("power", tlm.get("power"), low=-2000, high=2000)
+    charged = v.number("kwh_charged", tlm.get("kwh_charged"), low=-10_000, high=10_000)
     for name, (low, high) in _CHECKED_NUMBERS.items():
         v.number(name, tlm.get(name), low=low, high=high)
 
@@ -93,6 +93,8 @@ def parse(tlm: Mapping[str, object], encoding: PayloadEncoding, now: datetime) -
         charge_state=state,
         not_charging=state is None and charging is False,
         charging_power=charging_power,
+        # A counter never goes below zero; a negative one is a sender's sign convention.
+        energy_added=None if charged is None else abs(charged),
         cabin_temperature=v.number("cabin_temp", tlm.get("cabin_temp"), low=-80, high=120),
         outside_temperature=v.number("ext_temp", tlm.get("ext_temp"), low=-80, high=120),
         battery_temperature=v.number("batt_temp", tlm.get("batt_temp"), low=-80, high=120),

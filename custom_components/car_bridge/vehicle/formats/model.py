@@ -87,6 +87,8 @@ class TelemetryUpdate:
     #: (ABRP: not charging while parked): a "charging" state no longer holds.
     not_charging: bool = False
     charging_power: float | None = None
+    #: The sender's energy-added counter, kWh (ABRP ``kwh_charged``); it may restart per session.
+    energy_added: float | None = None
     cabin_temperature: float | None = None
     outside_temperature: float | None = None
     battery_temperature: float | None = None
