@@ -195,7 +195,9 @@ def test_readme_pictures(hass_server: Hass, browser: Browser, page: Page) -> Non
     mirror.goto(f"{hass.url}/config/integrations/dashboard")
     mirror.get_by_role("button", name=re.compile("Add integration", re.I)).click()
     mirror.get_by_placeholder(re.compile("Search", re.I)).last.fill("Car Bridge")
-    mirror.get_by_text("Car Bridge", exact=True).last.click()
+    # The dialog's own result, not the "Car Bridge" card behind it (which
+    # matches too once an entry exists, and is covered by the dialog).
+    mirror.locator("ha-integration-list-item", has_text="Car Bridge").first.click()
     mirror.get_by_text(re.compile("Use entities you already have")).click()
     expect(mirror.get_by_text("Destination script").first).to_be_visible()
     mirror.wait_for_timeout(500)
