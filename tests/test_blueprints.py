@@ -24,14 +24,16 @@ from .conftest import HOME_LAT, HOME_LON, send_destination, vehicle_device_id
 NAMES = sorted(p.name for p in BUNDLED.glob("*.yaml"))
 
 
-def test_bundles_the_seven_blueprints() -> None:
+def test_bundles_the_nine_blueprints() -> None:
     assert NAMES == [
         "approaching_home.yaml",
         "arrived_home.yaml",
         "charged_by_departure.yaml",
         "left_home.yaml",
+        "music_follows.yaml",
         "plug_in_reminder.yaml",
         "precondition_cabin.yaml",
+        "share_place.yaml",
         "time_to_home.yaml",
     ]
 

@@ -365,3 +365,22 @@ async def test_a_file_whose_data_is_not_an_object_is_moved_aside_never_overwritt
     await hass.async_block_till_done()
     assert json.loads(path.read_text())["data"]["vehicle"]
     assert aside[0].read_text() == original
+
+
+@pytest.mark.parametrize("latitude", [0.0, -0.0, HOME_LAT - 10])
+def test_the_engine_never_saves_a_time_to_home_average_its_own_check_refuses(
+    latitude: float,
+) -> None:
+    """A saved last fix far away made a closing speed beyond any car, saved and then refused."""
+    saved = _approach_save()
+    saved["last"] = {**saved["last"], "latitude": latitude}
+    engine = ApproachEngine(ApproachConfig(), Home(HOME_LAT, HOME_LON, 100.0))
+    engine.restore(saved)
+    now = datetime.fromisoformat(saved["last"]["time"])
+    for i in range(1, 4):  # the jump is confirmed by the second fix, and saved at once
+        lat = HOME_LAT + 0.03 - i * 0.0001
+        engine.update(
+            Fix(latitude=lat, longitude=HOME_LON, accuracy=5.0), now + timedelta(seconds=10 * i)
+        )
+    again = ApproachEngine(ApproachConfig(), Home(HOME_LAT, HOME_LON, 100.0))
+    assert again.restore(json.loads(json.dumps(engine.as_dict()))) == []

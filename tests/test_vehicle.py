@@ -33,6 +33,7 @@ ENTITIES = {
     "sensor.su7_direction_of_travel": (SensorDeviceClass.ENUM, None),
     "sensor.su7_time_to_home": (SensorDeviceClass.DURATION, "min"),
     "sensor.su7_next_departure": (SensorDeviceClass.TIMESTAMP, None),
+    "sensor.su7_destination": None,
     "binary_sensor.su7_charging": ("battery_charging", None),
     "binary_sensor.su7_plugged_in": ("plug", None),
     "binary_sensor.su7_moving": ("moving", None),

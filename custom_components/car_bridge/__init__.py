@@ -24,6 +24,7 @@ from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
 from .departure_history import async_start_learning
 from .departure_watch import DepartureHolidays
+from .destination import DestinationHolder
 from .engines import VehicleEngines
 from .entity_ids import async_move_unique_id
 from .options import changed_options, entry_config, home_zone_entity
@@ -33,6 +34,7 @@ from .sources.base import SetupContext
 from .sources.webhook_router import async_retire_entry
 from .storage import CarBridgeStore
 from .triggers import requests_for
+from .vehicle.model import Command
 from .zone import HomeZone
 
 PLATFORMS: list[Platform] = [
@@ -115,8 +117,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     holidays = DepartureHolidays(hass, engines.departures, coordinator, config)
     holidays.async_start()
     async_start_learning(hass, engines.departures, coordinator)
+    destination: DestinationHolder | None = None
+    if built.source.capabilities.accepts(Command.NAVIGATE):
+        destination = DestinationHolder(hass, coordinator, engines.destination)
+        destination.async_start()
+        entry.async_on_unload(destination.async_stop)
     entry.runtime_data = CarBridgeData(
-        coordinator=coordinator, engines=engines, home_zone=home_zone, holidays=holidays
+        coordinator=coordinator,
+        engines=engines,
+        home_zone=home_zone,
+        holidays=holidays,
+        destination=destination,
     )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     # Each platform removes what the source positively no longer backs (entity_ids.py).

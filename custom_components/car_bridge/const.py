@@ -82,6 +82,9 @@ WEBHOOK_DEFAULT_OPTIONS: Final = {
 
 # Learned departures: on unless switched off; a workday sensor or a calendar names holidays.
 CONF_DEPARTURE_LEARNING: Final = "departure_learning"
+#: Hours a destination shared for the next trip waits before it expires.
+CONF_DESTINATION_EXPIRY: Final = "destination_expiry"
+DEFAULT_DESTINATION_EXPIRY_H: Final = 12.0
 CONF_DEPARTURE_WORKDAY: Final = "departure_workday"
 CONF_DEPARTURE_CALENDAR: Final = "departure_calendar"
 DEPARTURE_OPTIONS: Final = (
@@ -92,6 +95,16 @@ DEPARTURE_OPTIONS: Final = (
 
 SERVICE_SEND_DESTINATION: Final = "send_destination"
 SERVICE_SKIP_NEXT_DEPARTURE: Final = "skip_next_departure"
+SERVICE_CLEAR_DESTINATION: Final = "clear_destination"
+SERVICE_FIND_PLACE: Final = "find_place"
 ATTR_ZONE: Final = "zone"
+ATTR_TEXT: Final = "text"
+ATTR_URL: Final = "url"
+ATTR_NAME: Final = "name"
+ATTR_ADDRESS: Final = "address"
+ATTR_WHEN: Final = "when"
+ATTR_EXPIRES_AFTER: Final = "expires_after"
+WHEN_NOW: Final = "now"
+WHEN_NEXT_TRIP: Final = "next_trip"
 
 SAVE_DELAY_S: Final = 30

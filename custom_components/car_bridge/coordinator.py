@@ -8,6 +8,7 @@ write only on change); what the engines conclude goes out as
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -122,15 +123,18 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
 
     @callback
     def _tick_engines(self, now: datetime) -> None:
+        """Let time pass for the engines; publish what that changed, if anything."""
         conclusions = [c for engine in self._engines for c in engine.tick(now)]
         # A result may change with time alone (a predicted departure passed).
-        if conclusions or self._snapshot(self.source.state) != self.data:
-            self._publish(self.source.state, conclusions)
+        # The vehicle as last fed: the source may hold news it has not reported yet.
+        vehicle = self.data.vehicle
+        if conclusions or self._snapshot(vehicle) != self.data:
+            self._publish(vehicle, conclusions)
 
     @callback
     def async_engines_changed(self) -> None:
         """Publish and save after an engine was changed from outside (an action, a holiday)."""
-        self._publish(self.source.state, [])
+        self._publish(self.data.vehicle, [])
 
     async def _async_update_data(self) -> CarSnapshot:
         """Return the latest snapshot (``homeassistant.update_entity`` asks for it).
@@ -139,7 +143,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         only has to succeed, so that a requested update never marks the
         vehicle failed.
         """
-        return self._snapshot(self.source.state)
+        return self._snapshot(self.data.vehicle)
 
     @callback
     def async_set_updated_data(self, data: CarSnapshot) -> None:
@@ -216,7 +220,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         """Measure against the moved home; a zone change concludes nothing."""
         for engine in self._engines:
             engine.set_home(home)
-        self.async_set_updated_data(self._snapshot(self.source.state))
+        self.async_set_updated_data(self._snapshot(self.data.vehicle))
 
     # -- live options ------------------------------------------------------
 
@@ -228,9 +232,25 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         silently and entities write only values that changed.
         """
         self.applied_options = dict(options)
-        self.async_set_updated_data(self._snapshot(self.source.state))
+        self.async_set_updated_data(self._snapshot(self.data.vehicle))
         self._store.async_schedule_save(self._save_data)
         LOGGER.debug("%s: options applied without a reload", self.config_entry.title)
+
+    async def async_publish_and_save(self, conclusions: Sequence[Conclusion] = ()) -> None:
+        """Publish what an action changed in an engine; save it at once, then fire ``conclusions``.
+
+        Saved before it returns (and before it is announced): a place held for
+        the next trip survives a power cut the second after the action.
+        """
+        self.async_set_updated_data(self._snapshot(self.source.state))
+        announced: asyncio.Future[None] = self.hass.loop.create_future()
+
+        def _announce() -> None:
+            self._fire(list(conclusions))
+            announced.set_result(None)
+
+        self._store.async_save_then(self._save_data(), _announce)
+        await announced
 
     # -- commands ----------------------------------------------------------
 

@@ -10,6 +10,7 @@ from homeassistant.config_entries import ConfigEntry
 if TYPE_CHECKING:
     from .coordinator import CarBridgeCoordinator
     from .departure_watch import DepartureHolidays
+    from .destination import DestinationHolder
     from .engines import VehicleEngines
     from .zone import HomeZone
 
@@ -22,6 +23,8 @@ class CarBridgeData:
     engines: VehicleEngines
     home_zone: HomeZone
     holidays: DepartureHolidays
+    #: The destination sent now or held for the next trip (sources that navigate).
+    destination: DestinationHolder | None = None
 
 
 type CarBridgeConfigEntry = ConfigEntry[CarBridgeData]

@@ -16,6 +16,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from .approach.engine import EventType
 from .const import DOMAIN
 from .departures.engine import EVENT_DEPARTURE_EXPECTED
+from .places.destination import DESTINATION_EXPIRED, DESTINATION_SENT
 
 
 def event_phrase(event_type: str, threshold_km: float | None, minutes: float | None = None) -> str:
@@ -29,6 +30,8 @@ def event_phrase(event_type: str, threshold_km: float | None, minutes: float | N
         EventType.LEFT_HOME.value: "left home",
         EventType.TIME_TO_HOME_BELOW.value: f"is less than {mins} from home",
         EVENT_DEPARTURE_EXPECTED: f"is expected to leave home in {mins}",
+        DESTINATION_SENT: "was sent a destination",
+        DESTINATION_EXPIRED: "did not take its destination in time",
     }
     return phrases.get(event_type) or event_type.replace("_", " ")
 

@@ -26,7 +26,8 @@ from homeassistant.util import dt as dt_util
 from .approach.as_engine import ApproachAsEngine
 from .approach.engine import ApproachEngine, Home
 from .departures.engine import DepartureEngine
-from .options import approach_config, departure_learning
+from .options import approach_config, departure_learning, destination_expiry
+from .places.destination import DestinationEngine
 from .vehicle.engines import Engine
 
 
@@ -43,7 +44,8 @@ class VehicleEngines:
             at_home=self._at_home,
         )
         self.departures.set_home(home)
-        self.all: tuple[Engine, ...] = (self.approach, self.departures)
+        self.destination = DestinationEngine(default_expiry=destination_expiry(config))
+        self.all: tuple[Engine, ...] = (self.approach, self.departures, self.destination)
 
     def _at_home(self) -> bool | None:
         approach = self.approach.result
@@ -72,6 +74,7 @@ class VehicleEngines:
         """Apply new options live; new thresholds start from where the car is."""
         self.approach.engine.config = approach_config(config)
         self.departures.learning = departure_learning(config)
+        self.destination.default_expiry = destination_expiry(config)
 
     def set_requests(
         self,

@@ -16,6 +16,7 @@ from .approach.engine import EventType
 from .const import DOMAIN, EVENT_CAR_BRIDGE
 from .departures.engine import EVENT_DEPARTURE_EXPECTED
 from .describe import event_minutes, event_phrase, location_entity, vehicle_name
+from .places.destination import DESTINATION_EXPIRED, DESTINATION_SENT
 
 ICONS = {
     EventType.APPROACHING.value: "mdi:home-import-outline",
@@ -24,6 +25,8 @@ ICONS = {
     EventType.LEFT_HOME.value: "mdi:car-arrow-right",
     EventType.TIME_TO_HOME_BELOW.value: "mdi:home-clock-outline",
     EVENT_DEPARTURE_EXPECTED: "mdi:car-clock",
+    DESTINATION_SENT: "mdi:map-marker-path",
+    DESTINATION_EXPIRED: "mdi:map-marker-off",
 }
 
 
@@ -38,11 +41,12 @@ def async_describe_events(
     def async_describe_car_bridge_event(event: Event) -> dict[str, str]:
         data = event.data
         event_type = str(data.get("type"))
+        message = event_phrase(event_type, data.get("threshold_km"), event_minutes(data))
+        if event_type == DESTINATION_SENT and data.get("name"):
+            message = f"was sent the destination {data['name']}"
         description = {
             LOGBOOK_ENTRY_NAME: vehicle_name(hass, data),
-            LOGBOOK_ENTRY_MESSAGE: event_phrase(
-                event_type, data.get("threshold_km"), event_minutes(data)
-            ),
+            LOGBOOK_ENTRY_MESSAGE: message,
             LOGBOOK_ENTRY_ICON: ICONS.get(event_type, "mdi:car"),
         }
         # Shown on the vehicle's location entity, so it is in the device's activity.

@@ -12,6 +12,7 @@ built source can apply them (:func:`changed_options`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 import probatio as vol
@@ -38,6 +39,7 @@ from .const import (
     CONF_DEPARTURE_CALENDAR,
     CONF_DEPARTURE_LEARNING,
     CONF_DEPARTURE_WORKDAY,
+    CONF_DESTINATION_EXPIRY,
     CONF_GPS_NOISE,
     CONF_HYSTERESIS,
     CONF_MAX_ACCURACY,
@@ -46,6 +48,7 @@ from .const import (
     CONF_THRESHOLDS,
     CONF_TIME_FACTOR,
     CONF_ZONE,
+    DEFAULT_DESTINATION_EXPIRY_H,
     DEFAULT_ZONE,
     DEPARTURE_OPTIONS,
 )
@@ -79,6 +82,7 @@ RANGES: Final[dict[str, tuple[float, float]]] = {
     CONF_THRESHOLDS: (MIN_DISTANCE_KM, MAX_DISTANCE_KM),
     CONF_HYSTERESIS: (10.0, 5000.0),
     CONF_MAX_ACCURACY: (10.0, 5000.0),
+    CONF_DESTINATION_EXPIRY: (1.0, 168.0),
     CONF_CONNECTION_TIMEOUT: (1.0, 1440.0),
 }
 
@@ -122,10 +126,16 @@ def departure_learning(config: Mapping[str, Any]) -> bool:
     return bool(config.get(CONF_DEPARTURE_LEARNING, True))
 
 
+def destination_expiry(config: Mapping[str, Any]) -> timedelta:
+    """Return how long a destination shared for the next trip waits."""
+    return timedelta(hours=float(config.get(CONF_DESTINATION_EXPIRY, DEFAULT_DESTINATION_EXPIRY_H)))
+
+
 def changed_options(applied: Mapping[str, Any], config: Mapping[str, Any]) -> set[str]:
     """Return the kind's own options that differ (the common ones always apply live)."""
     changed = {key for key in config.keys() | applied.keys() if config.get(key) != applied.get(key)}
-    return changed - COMMON_DEFAULT_OPTIONS.keys() - {CONF_ZONE} - set(DEPARTURE_OPTIONS)
+    live = {CONF_ZONE, CONF_DESTINATION_EXPIRY, *DEPARTURE_OPTIONS}
+    return changed - COMMON_DEFAULT_OPTIONS.keys() - live
 
 
 # -- checking what was typed -----------------------------------------------------
@@ -218,12 +228,18 @@ def common_fields(current: Mapping[str, Any]) -> dict[Any, Selector[Any]]:
             ): sel
             for key, sel in DEPARTURE_FIELDS.items()
         },
+        vol.Optional(
+            CONF_DESTINATION_EXPIRY,
+            default=float(current.get(CONF_DESTINATION_EXPIRY, DEFAULT_DESTINATION_EXPIRY_H)),
+        ): number_selector("h"),
     }
 
 
 def check_common(user_input: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
     """Check the common options on their own; return them as stored (the zone is the flow's)."""
     check_range({key: user_input[key] for key in (CONF_HYSTERESIS, CONF_MAX_ACCURACY)}, errors)
+    expiry = user_input.get(CONF_DESTINATION_EXPIRY, DEFAULT_DESTINATION_EXPIRY_H)
+    check_range({CONF_DESTINATION_EXPIRY: expiry}, errors)
     return {
         CONF_THRESHOLDS: parse_thresholds(user_input[CONF_THRESHOLDS], errors),
         CONF_HYSTERESIS: float(user_input[CONF_HYSTERESIS]),
@@ -233,4 +249,10 @@ def check_common(user_input: Mapping[str, Any], errors: Errors) -> dict[str, Any
             for key in DEPARTURE_FIELDS
             if user_input.get(key) not in (None, "", True)
         },
+        # Stored only when it differs from the default, like the departure fields.
+        **(
+            {CONF_DESTINATION_EXPIRY: float(expiry)}
+            if float(expiry) != DEFAULT_DESTINATION_EXPIRY_H
+            else {}
+        ),
     }

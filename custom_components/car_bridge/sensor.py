@@ -28,6 +28,7 @@ from homeassistant.helpers.typing import StateType
 from .approach.engine import Direction
 from .data import CarBridgeConfigEntry
 from .departure_sensor import DEPARTURE_SENSORS, NextDepartureSensor
+from .destination_sensor import DESTINATION_SENSORS, DestinationSensor
 from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
 from .snapshot import CarSnapshot
 from .vehicle.model import ChargeState, Value
@@ -185,6 +186,14 @@ async def async_setup_entry(
         async_add_entities,
         DEPARTURE_SENSORS,
         NextDepartureSensor,
+        platform=Platform.SENSOR,
+    )
+    async_add_described(
+        hass,
+        entry,
+        async_add_entities,
+        DESTINATION_SENSORS,
+        DestinationSensor,
         platform=Platform.SENSOR,
     )
 

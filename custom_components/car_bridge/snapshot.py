@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .approach.engine import ApproachState, Home
 from .departures.model import Prediction
+from .places.destination import Destination
 from .vehicle.model import VehicleState
 
 
@@ -28,3 +29,5 @@ class CarSnapshot:
     approach: ApproachState | None = None
     #: The next expected departure; None while the departures engine abstains.
     departures: Prediction | None = None
+    #: The destination held for the next trip, or the last one sent.
+    destination: Destination | None = None

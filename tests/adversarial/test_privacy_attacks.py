@@ -210,6 +210,7 @@ async def test_webhook_paths_leak_nothing(  # noqa: PLR0917 - fixtures
         {**result["data_schema"]({}), CONF_REGENERATE_WEBHOOK: True},
     )
     await hass.async_block_till_done()
+    assert entry.options[CONF_WEBHOOK_ID] != WEBHOOK_ID, result
     watch.check("webhook regenerated")
     await post("old id after regenerate", webhook_id=WEBHOOK_ID, json={"battery_level": 5})
     await post("new id", json={"battery_level": 6})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 import copy
+from datetime import timedelta
 import math
 from typing import Any
 
@@ -70,6 +71,13 @@ def _mutated(data: dict[str, Any], path: Path_, junk: Any) -> dict[str, Any]:
     return changed
 
 
+def _near(text: str, km: float) -> bool:
+    try:
+        return abs(float(text) - km) < 0.3
+    except ValueError:
+        return False
+
+
 def _envelope(entry: MockConfigEntry, data: Any) -> dict[str, Any]:
     return {"version": 2, "minor_version": 1, "key": f"{DOMAIN}.{entry.entry_id}", "data": data}
 
@@ -102,6 +110,10 @@ class Attacker:
         )
         self.key = f"{DOMAIN}.{entry.entry_id}"
         self.sound: dict[str, Any] = copy.deepcopy(storage[self.key]["data"])
+        #: Moves the car to a distance (km) from home; the vehicle must follow.
+        self.move: Callable[[float], Awaitable[None]] | None = None
+        self.distance_entity = ""
+        self._km = 3.0
 
     async def start_from(self, name: str, data: Any, *, again: bool = True) -> None:
         """Start the vehicle from ``data``; then once more from what it saved."""
@@ -116,6 +128,15 @@ class Attacker:
         await hass.async_block_till_done()
         problems += entity_problems(hass, entry)
         problems += log_problems(self.caplog.records)
+        if self.move is not None and entry.state is ConfigEntryState.LOADED:
+            # Nothing saved may freeze the car: it follows the next fixes.
+            self._km = 3.0 if self._km != 3.0 else 2.5
+            # Six fixes 30 s apart: past the gate's 2 min for a jump to be confirmed.
+            for i in range(6):  # driving on, 50 m a fix
+                await self.move(self._km - 0.05 * i)
+            shown = hass.states.get(self.distance_entity)
+            if shown is None or not _near(shown.state, self._km - 0.25):
+                problems.append(f"frozen: moved to {self._km} km, shows {shown and shown.state}")
         if again and entry.state is ConfigEntryState.LOADED:
             # What it wrote is trusted whole by the next start.
             self.caplog.clear()
@@ -204,12 +225,24 @@ async def test_webhook_every_saved_part(
     await hass.async_block_till_done()
     attacker = await attacker_for(entry)
     assert attacker.sound["vehicle"]["position"], attacker.sound
+
+    async def move(km: float) -> None:
+        freezer.tick(timedelta(seconds=30))
+        lat, lon = _at(km)
+        body = {"latitude": lat, "longitude": lon, "accuracy": 5}
+        response = await client.post("/api/webhook/5a7e5a7e5a7e5a7e5a7e5a7e5a7e5a7e", json=body)
+        await response.text()
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+    attacker.move, attacker.distance_entity = move, "sensor.attack_distance_to_home"
     await attacker.every_part(junk_per_part=2)
     tally.assert_held()
 
 
 async def test_mirror_every_saved_part(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     attacker_for: Callable[[MockConfigEntry], Awaitable[Attacker]],
     tally: Tally,
 ) -> None:
@@ -222,5 +255,19 @@ async def test_mirror_every_saved_part(
             entry = (await _add(hass, tracker=TRACKER))["result"]
         await hass.async_block_till_done()
     attacker = await attacker_for(entry)
+
+    async def move(km: float) -> None:
+        freezer.tick(timedelta(seconds=30))
+        lat, lon = _at(km)
+        # A repeated fix is a new report (as a tracker that reports every 30 s).
+        hass.states.async_set(
+            TRACKER,
+            "not_home",
+            {"latitude": lat, "longitude": lon, "gps_accuracy": 5},
+            force_update=True,
+        )
+        await hass.async_block_till_done()
+
+    attacker.move, attacker.distance_entity = move, "sensor.model_y_distance_to_home"
     await attacker.every_part(junk_per_part=3)
     tally.assert_held()

@@ -75,6 +75,9 @@ class TimeToHome:
         else:
             before = centre_m(last.latitude, last.longitude)
             closing = (before - centre_m(sample.latitude, sample.longitude)) / elapsed / time_scale
+        # No car closes faster; a jump from a bad saved fix must not make an
+        # average that the saved state's own check would then refuse.
+        closing = max(-MAX_CLOSING_MPS, min(MAX_CLOSING_MPS, closing))
         decay = math.exp(-elapsed / ETA_TIME_CONSTANT_S)
         self.speed_sum = self.speed_sum * decay + closing * elapsed
         self.speed_weight = self.speed_weight * decay + elapsed

@@ -1,13 +1,11 @@
-"""The approach engine's saved state: written as plain JSON, read back checked.
-
-Pure Python, no Home Assistant imports.
-"""
+"""The approach engine's saved state: plain JSON, read back checked. No Home Assistant imports."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 import math
 from typing import Any
 
@@ -225,18 +223,14 @@ def _position(state: Any) -> tuple[float, float, float]:
 
 
 def _home(value: Any) -> Home:
-    latitude, longitude, radius = _list(value, 3)
-    return Home(
-        _latitude(latitude), _longitude(longitude), _finite(radius, 0.0, MAX_SAVED_RADIUS_M)
-    )
+    lat, lon, radius = _list(value, 3)
+    return Home(_latitude(lat), _longitude(lon), _finite(radius, 0.0, MAX_SAVED_RADIUS_M))
 
 
 def _minutes(value: Any) -> int | None:
-    if value is not None and (
-        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SAVED_MINUTES
-    ):
-        raise ValueError("time_to_home_min")
-    return value
+    if value is None or (type(value) is int and 0 <= value <= MAX_SAVED_MINUTES):
+        return value
+    raise ValueError("time_to_home_min")
 
 
 def _speed(value: Any) -> tuple[float, float]:
@@ -286,12 +280,8 @@ def _accuracy(value: Any) -> float:
     return _finite(value, 0.0, MAX_SAVED_ACCURACY_M)
 
 
-def _latitude(value: Any) -> float:
-    return _finite(value, -90.0, 90.0)
-
-
-def _longitude(value: Any) -> float:
-    return _finite(value, -180.0, 180.0)
+_latitude = partial(_finite, low=-90.0, high=90.0)
+_longitude = partial(_finite, low=-180.0, high=180.0)
 
 
 def _bool(value: Any) -> bool:

@@ -362,7 +362,15 @@ class MirrorSource(VehicleSource):
                 return  # already running: keep its mode
         await self._call("climate", "set_hvac_mode", entity_id, hvac_mode=mode)
 
-    async def async_navigate_to(self, latitude: float, longitude: float, name: str) -> None:
+    async def async_navigate_to(
+        self,
+        latitude: float,
+        longitude: float,
+        name: str,
+        *,
+        address: str | None = None,
+        text: str | None = None,
+    ) -> None:
         """Run the destination script with the destination as variables."""
         if (script := self.config.destination_script) is None:
             raise self._unsupported(Command.NAVIGATE)
@@ -370,7 +378,13 @@ class MirrorSource(VehicleSource):
             "script",
             "turn_on",
             script,
-            variables={"latitude": latitude, "longitude": longitude, "name": name},
+            variables={
+                "latitude": latitude,
+                "longitude": longitude,
+                "name": name,
+                "address": address,
+                "text": text,
+            },
         )
 
 

@@ -364,8 +364,10 @@ class SimulatedVehicle(VehicleSource):
         self._p.locked = locked
         self._publish(self._state.timestamp)
 
-    async def async_navigate_to(self, latitude: float, longitude: float, name: str) -> None:
-        """Drive to a point."""
+    async def async_navigate_to(
+        self, latitude: float, longitude: float, name: str, **_shared: str | None
+    ) -> None:
+        """Drive to a point (the shared address and text mean nothing to it)."""
         self.navigate_to(latitude, longitude)
 
     async def async_set_climate(self, on: bool, target: float | None = None) -> None:

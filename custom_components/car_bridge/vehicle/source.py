@@ -57,8 +57,19 @@ class VehicleSource(ABC):
     def _unsupported(self, command: Command) -> CommandNotSupportedError:
         return CommandNotSupportedError(command.value)
 
-    async def async_navigate_to(self, latitude: float, longitude: float, name: str) -> None:
-        """Drive (or route the navigation) to a point called ``name``."""
+    async def async_navigate_to(
+        self,
+        latitude: float,
+        longitude: float,
+        name: str,
+        *,
+        address: str | None = None,
+        text: str | None = None,
+    ) -> None:
+        """Drive (or route the navigation) to a point called ``name``.
+
+        ``address`` and ``text`` (what was shared) are given when known.
+        """
         raise self._unsupported(Command.NAVIGATE)
 
     async def async_set_climate(self, on: bool, target: float | None = None) -> None:
