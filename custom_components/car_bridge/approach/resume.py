@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .crossings import Minutes, Thresholds
 from .eta import TimeToHome
@@ -33,21 +33,23 @@ class Resumable:
     _thresholds: Thresholds
     _minutes: Minutes
 
-    def _reset(self) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the engine
 
-    def _initialise(self, sample: Sample, direction: Direction | None = None) -> None:
-        raise NotImplementedError
+        def _reset(self) -> None:
+            raise NotImplementedError
 
-    def _centre_m(self, lat: float, lon: float) -> float:
-        raise NotImplementedError
+        def _initialise(self, sample: Sample, direction: Direction | None = None) -> None:
+            raise NotImplementedError
 
-    def _shown_distance(self, lat: float, lon: float, at_home: bool) -> float:
-        raise NotImplementedError
+        def _centre_m(self, lat: float, lon: float) -> float:
+            raise NotImplementedError
 
-    def set_home(self, home: Home | None) -> None:
-        """Measure against a new home (None: it was deleted); fire nothing."""
-        raise NotImplementedError
+        def _shown_distance(self, lat: float, lon: float, at_home: bool) -> float:
+            raise NotImplementedError
+
+        def set_home(self, home: Home | None) -> None:
+            """Measure against a new home (None: it was deleted); fire nothing."""
+            raise NotImplementedError
 
     def as_dict(self) -> dict[str, Any] | None:
         """Return everything needed to resume as if there had been no restart."""

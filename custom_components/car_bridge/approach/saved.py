@@ -84,22 +84,7 @@ def encode(saved: SavedState) -> dict[str, Any]:
         "pending": [_sample_to_dict(p) for p in saved.pending],
         "last_time": _time_to_str(saved.last_time),
         "last_move": _time_to_str(saved.last_move),
-        "still": None
-        if still is None
-        else [
-            still.count,
-            still.latitude,
-            still.longitude,
-            still.accuracy,
-            still.since.isoformat(),
-            _time_to_str(still.last),
-            still.weight,
-            still.scatter,
-            still.arrived_moving,
-            still.reported_stop,
-            still.first_lat,
-            still.first_lon,
-        ],
+        "still": None if still is None else _still_to_list(still),
         "speed": [saved.speed_sum, saved.speed_weight],
         "crossings": {str(km): [a, b] for km, (a, b) in saved.crossings.items()},
         "time_to_home": {str(m): armed for m, armed in saved.minutes.items()},
@@ -324,6 +309,12 @@ def _time_from_str(value: Any) -> datetime | None:
     if parsed.tzinfo is None:
         raise ValueError("naive time")
     return parsed
+
+
+def _still_to_list(s: Still) -> list[Any]:
+    head = [s.count, s.latitude, s.longitude, s.accuracy, s.since.isoformat()]
+    tail = [_time_to_str(s.last), s.weight, s.scatter, s.arrived_moving, s.reported_stop]
+    return [*head, *tail, s.first_lat, s.first_lon]
 
 
 def _still_from_list(value: Any) -> Still | None:
