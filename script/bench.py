@@ -15,6 +15,9 @@ what it measures and how):
 7. ``webhook``: a flood of posts (throughput); ``webhook_cadence``: post to
    state latency at 1 post/s per vehicle for 1, 20 and 100 vehicles.
 8. ``departures``: the learned-departure model on generated 12-week histories.
+9. ``replay``: real-GPS error models (drift, multipath, glitches; 1 s, 15 s
+   and phone sampling; 8-hour parks) on drives and parks, Car Bridge beside
+   core's zone/proximity rules; also printed as a table on stderr.
 
 Uses no network. Run: ``script/bench`` (all), or ``script/bench webhook_cadence
 formats`` for some groups.
@@ -33,7 +36,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "script")]
 
-from benchmarks import approach, departures, fair, formats, quality, simulator, webhook  # noqa: E402
+from benchmarks import (  # noqa: E402
+    approach,
+    departures,
+    fair,
+    formats,
+    quality,
+    replay,
+    simulator,
+    webhook,
+)
 from benchmarks.common import Recorder, setup_hass  # noqa: E402
 from pytest_homeassistant_custom_component.common import async_test_home_assistant  # noqa: E402
 
@@ -50,6 +62,7 @@ PURE = {
     "approach_quality": quality.bench_approach_quality,
     "formats": formats.bench_formats,
     "departures": departures.bench_departures,
+    "replay": replay.bench_replay,
 }
 #: The order the figures are printed in.
 ORDER = (
@@ -62,6 +75,7 @@ ORDER = (
     "webhook",
     "webhook_cadence",
     "departures",
+    "replay",
 )
 
 
@@ -84,6 +98,8 @@ async def main(groups: list[str]) -> None:
         if group in wanted:
             figures[group] = pure()
     print(json.dumps({group: figures[group] for group in ORDER if group in figures}, indent=2))
+    if "replay" in figures:
+        print(replay.table(figures["replay"]), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ SENSOR = "sensor.van_next_departure"
 #: Daily jitter of the commute, minutes around 07:30.
 JITTER = (0, 4, -3, 6, -5, 2, -1)
 
-type Post = Callable[[float, datetime], Awaitable[None]]
+type Post = Callable[..., Awaitable[None]]
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:
@@ -77,9 +77,18 @@ async def post(
     await hass.async_block_till_done()
     client = await hass_client_no_auth()
 
-    async def _post(km_out: float, at: datetime) -> None:
+    posted: list[datetime] = []
+
+    async def _post(km_out: float, at: datetime, east_m: float = 0.0) -> None:
+        # Let the time in between pass first (the connection timeout fires then).
+        freezer.move_to(at - timedelta(seconds=1))
+        async_fire_time_changed(hass, dt_util.utcnow())
+        await hass.async_block_till_done()
         freezer.move_to(at)
-        lat, lon = offset_point(HOME_LAT, HOME_LON, km_out * 1000, 0.0)
+        # Real fixes never repeat to the last digit (the gate takes exact repeats of
+        # an earlier position for a stale replay): each post is a few cm apart.
+        posted.append(at)
+        lat, lon = offset_point(HOME_LAT, HOME_LON, km_out * 1000, east_m + 0.05 * len(posted))
         body = {"latitude": lat, "longitude": lon, "accuracy": 10, "timestamp": at.timestamp()}
         response = await client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
         assert response.status == 200, await response.text()
@@ -91,9 +100,14 @@ async def post(
 
 
 async def commute(post: Post, day: date, minute: int) -> None:
+    """Leave at about 07:30 and come back at 17:45, a fix a minute while driving."""
     await post(0.0, local(day, 6, 50))
-    await post(2.0, local(day, 7, 30) + timedelta(minutes=minute))
-    await post(0.0, local(day, 17, 45))
+    leave = local(day, 7, 30) + timedelta(minutes=minute)
+    for i, km in enumerate((0.5, 1.0, 2.0, 3.0)):
+        await post(km, leave + timedelta(minutes=i))
+    back = local(day, 17, 38)
+    for i, km in enumerate((3.0, 2.0, 1.0, 0.5, 0.2, 0.05, 0.0)):
+        await post(km, back + timedelta(minutes=i), east_m=5.0 * (i % 2))
 
 
 async def weeks_of_commutes(post: Post, weeks: int) -> None:

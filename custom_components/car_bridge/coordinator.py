@@ -123,15 +123,18 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
 
     @callback
     def _tick_engines(self, now: datetime) -> None:
+        """Let time pass for the engines; publish what that changed, if anything."""
         conclusions = [c for engine in self._engines for c in engine.tick(now)]
         # A result may change with time alone (a predicted departure passed).
-        if conclusions or self._snapshot(self.source.state) != self.data:
-            self._publish(self.source.state, conclusions)
+        # The vehicle as last fed: the source may hold news it has not reported yet.
+        vehicle = self.data.vehicle
+        if conclusions or self._snapshot(vehicle) != self.data:
+            self._publish(vehicle, conclusions)
 
     @callback
     def async_engines_changed(self) -> None:
         """Publish and save after an engine was changed from outside (an action, a holiday)."""
-        self._publish(self.source.state, [])
+        self._publish(self.data.vehicle, [])
 
     async def _async_update_data(self) -> CarSnapshot:
         """Return the latest snapshot (``homeassistant.update_entity`` asks for it).
@@ -140,7 +143,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         only has to succeed, so that a requested update never marks the
         vehicle failed.
         """
-        return self._snapshot(self.source.state)
+        return self._snapshot(self.data.vehicle)
 
     @callback
     def async_set_updated_data(self, data: CarSnapshot) -> None:
@@ -217,7 +220,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         """Measure against the moved home; a zone change concludes nothing."""
         for engine in self._engines:
             engine.set_home(home)
-        self.async_set_updated_data(self._snapshot(self.source.state))
+        self.async_set_updated_data(self._snapshot(self.data.vehicle))
 
     # -- live options ------------------------------------------------------
 
@@ -229,7 +232,7 @@ class CarBridgeCoordinator(DataUpdateCoordinator[CarSnapshot]):
         silently and entities write only values that changed.
         """
         self.applied_options = dict(options)
-        self.async_set_updated_data(self._snapshot(self.source.state))
+        self.async_set_updated_data(self._snapshot(self.data.vehicle))
         self._store.async_schedule_save(self._save_data)
         LOGGER.debug("%s: options applied without a reload", self.config_entry.title)
 

@@ -24,6 +24,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .data import CarBridgeConfigEntry
 from .entity import CarBridgeEntity, CarBridgeEntityDescription, async_add_described
 from .vehicle.model import Value
+from .zone import zone_home
 
 PARALLEL_UPDATES = 0
 
@@ -91,8 +92,8 @@ class CarBridgeTracker(CarBridgeEntity, TrackerEntity):
         return others
 
     def _radius(self, zone_entity_id: str) -> float:
-        state = self.hass.states.get(zone_entity_id)
-        return float(state.attributes.get("radius", 0.0)) if state else 0.0
+        zone = zone_home(self.hass, zone_entity_id)
+        return 0.0 if zone is None else zone.radius
 
     @property
     def latitude(self) -> float | None:

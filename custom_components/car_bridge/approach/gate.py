@@ -35,8 +35,14 @@ CONFIRM_POSSIBLE = 1.0
 CONFIRM_IMPOSSIBLE = 2.0
 #: A confirming fix less accurate than this counts for half.
 CONFIRM_FULL_WEIGHT_M = 100.0
-#: Positions remembered to recognise a stale fix delivered again.
+#: Known slower than this (m/s), a car stands; for this long (s) after it
+#: was last seen, a far fix needs an agreeing one.
+STANDING_MPS = 1.5
+STANDING_GAP_S = 600.0
+#: Positions remembered to recognise a stale fix delivered again, and for
+#: how long (s) a repeat of one is a re-delivery.
 SEEN_POSITIONS = 32
+SEEN_WINDOW_S = 600.0
 #: A held-back fix repeated at exactly the same place is no second opinion (a
 #: tracker replaying a stale position after a restart does that); the repeats
 #: confirm the place only once they have gone on this long (s).
@@ -147,7 +153,7 @@ class Gate:
         #: What is known of the speed (m/s) at the last accepted fix.
         self.speed: float | None = None
         self._older_run: list[datetime] = []
-        self._seen: dict[tuple[float, float], None] = {}
+        self._seen: dict[tuple[float, float], datetime] = {}
         #: When the last accepted position was first seen (a frozen GPS repeats it).
         self._since: datetime | None = None
 
@@ -162,7 +168,9 @@ class Gate:
 
     def remember(self, sample: Sample) -> None:
         """Note a position judged, to recognise it when it is delivered again."""
-        self._seen[(sample.latitude, sample.longitude)] = None
+        key = (sample.latitude, sample.longitude)
+        self._seen.pop(key, None)
+        self._seen[key] = sample.time
         if len(self._seen) > SEEN_POSITIONS:
             del self._seen[next(iter(self._seen))]
 
@@ -174,7 +182,14 @@ class Gate:
         """
         key = (sample.latitude, sample.longitude)
         latest = [p for p in (last, self.pending[-1] if self.pending else None) if p is not None]
-        return key in self._seen and not any(same_place(p, sample) for p in latest)
+        seen = self._seen.get(key)
+        # A car parked where it parked yesterday may report the very same
+        # (rounded) position: only a recent one is a re-delivery.
+        return (
+            seen is not None
+            and (sample.time - seen).total_seconds() <= SEEN_WINDOW_S
+            and not any(same_place(p, sample) for p in latest)
+        )
 
     def is_new(self, now: datetime) -> bool:
         """Return whether a fix taken at ``now`` is newer than every fix seen; note it."""
@@ -214,7 +229,19 @@ class Gate:
         north, east = local_offset_m(
             last.latitude, last.longitude, sample.latitude, sample.longitude
         )
-        weak = sample.accuracy > CONFIRM_FULL_WEIGHT_M and math.hypot(north, east) > FREE_JUMP_M
+        jump = math.hypot(north, east)
+        weak = sample.accuracy > CONFIRM_FULL_WEIGHT_M and jump > FREE_JUMP_M
+        # A car last seen standing that reappears far off, saying nothing of
+        # its speed, is confirmed by the next fix: after a silence a glitch
+        # looks just like a drive.
+        # (After a long silence a first fix is news: it is taken.)
+        standing = (
+            self.speed is not None
+            and self.speed < STANDING_MPS
+            and (sample.time - last.time).total_seconds() * self.time_scale <= STANDING_GAP_S
+        )
+        if standing and (sample.speed is None or sample.speed < STANDING_MPS * 3.6):
+            weak = weak or jump > FREE_JUMP_M + last.accuracy + sample.accuracy
         if not weak and (
             excess <= 0 or (excess <= FREE_JUMP_M and reachable(last, sample, self.time_scale))
         ):

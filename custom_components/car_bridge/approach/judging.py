@@ -26,7 +26,7 @@ from .still import Still, follow
 MIN_AWAY_DISTANCE_M = 10.0
 #: A car that parked after driving still gets the crossings its estimate
 #: shows for this long (s); later the estimate only re-arms them.
-ARRIVAL_CROSSINGS_S = 600.0
+ARRIVAL_CROSSINGS_S = 1800.0
 
 
 class Judging:
@@ -97,8 +97,9 @@ class Judging:
         if arrived:
             verdict = Verdict.GO  # home: every ring was crossed on the way
             self._comeback.place = None
+        go = verdict is Verdict.GO
         events = self._crossing_events(
-            sample, at_home, parked, under_way=self._moving and verdict is Verdict.GO
+            sample, at_home, parked, under_way=self._moving and go, allowed=go
         )
         if verdict is Verdict.RESYNC or (verdict is Verdict.HOLD and parked is not None):
             # A missed crossing is history, or the car came back parked.
@@ -125,6 +126,7 @@ class Judging:
         parked: tuple[float, Still] | None,
         *,
         under_way: bool,
+        allowed: bool = True,
     ) -> list[ApproachEvent]:
         if at_home:
             distance, accuracy = 0.0, 0.0
@@ -134,7 +136,7 @@ class Judging:
             centre, still = parked
             distance = max(0.0, centre - self._home.radius)
             accuracy = still.effective_accuracy
-            under_way = still.arrived_moving and still.span_s <= ARRIVAL_CROSSINGS_S
+            under_way = allowed and still.arrived_moving and still.span_s <= ARRIVAL_CROSSINGS_S
         else:
             edge = self._centre_m(sample.latitude, sample.longitude) - self._home.radius
             distance, accuracy = max(0.0, edge), sample.accuracy

@@ -1,13 +1,11 @@
-"""The approach engine's saved state: written as plain JSON, read back checked.
-
-Pure Python, no Home Assistant imports.
-"""
+"""The approach engine's saved state: plain JSON, read back checked. No Home Assistant imports."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 import math
 from typing import Any
 
@@ -297,12 +295,8 @@ def _accuracy(value: Any) -> float:
     return _finite(value, 0.0, MAX_SAVED_ACCURACY_M)
 
 
-def _latitude(value: Any) -> float:
-    return _finite(value, -90.0, 90.0)
-
-
-def _longitude(value: Any) -> float:
-    return _finite(value, -180.0, 180.0)
+_latitude = partial(_finite, low=-90.0, high=90.0)
+_longitude = partial(_finite, low=-180.0, high=180.0)
 
 
 def _bool(value: Any) -> bool:

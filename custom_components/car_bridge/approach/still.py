@@ -36,6 +36,9 @@ STILL_MIN_FIXES = 3
 TAU_S = 120.0
 #: Drift at least this large (m, per axis) is assumed whatever the accuracy says.
 DRIFT_FLOOR_M = 15.0
+#: After this long (s, five drift correlation times) the fixes' own scatter
+#: gives the spread, not their reported accuracy.
+TRUST_SCATTER_S = 5 * TAU_S
 #: The margin of the estimate, in standard errors.
 SIGMAS = 2.5
 #: A fix farther than this many standard deviations (at least OUTSIDE_MIN_M)
@@ -52,7 +55,8 @@ DEPART_STEP_M = 2.0
 DEPART_GAIN_M = 25.0
 #: Each of those steps points this close (degrees) to the way out.
 DEPART_BEARING_DEG = 60.0
-#: ... at least this far (m) whatever the spread.
+#: ... this many spreads off, at least DEPART_MIN_M whatever the spread.
+DEPART_SPREADS = 4.5
 DEPART_MIN_M = 60.0
 #: No step of those may make more than this share of their sum.
 DEPART_MAX_STEP_SHARE = 0.6
@@ -91,6 +95,8 @@ class Still:
     reported_stop: bool = False
     #: Residuals (s since ``since``, m north, m east) of the outside fixes in a row.
     outside: tuple[tuple[float, float, float], ...] = ()
+    #: The same of the last few fixes, inside or outside, once settled.
+    recent: tuple[tuple[float, float, float], ...] = ()
     #: The first fix's place.
     first_lat: float = 0.0
     first_lon: float = 0.0
@@ -109,7 +115,12 @@ class Still:
     @property
     def sigma(self) -> float:
         """Return the spread (m, per axis) of one fix about the estimate."""
-        return max(self.accuracy / 1.5, math.sqrt(self.scatter / 2), DRIFT_FLOOR_M)
+        observed = math.sqrt(self.scatter / 2)
+        if self.span_s >= TRUST_SCATTER_S:
+            # Long enough to have seen the drift: what the fixes do beats
+            # what they say (a reported accuracy is often only a guess).
+            return max(observed, DRIFT_FLOOR_M)
+        return max(self.accuracy / 1.5, observed, DRIFT_FLOOR_M)
 
     @property
     def spread(self) -> float:
@@ -124,7 +135,7 @@ class Still:
     @property
     def depart_m(self) -> float:
         """Return how far (m) steadily receding fixes must get to be a departure."""
-        return max(2 * OUTSIDE_SIGMAS * self.spread, DEPART_MIN_M)
+        return max(DEPART_SPREADS * self.spread, DEPART_MIN_M)
 
     @property
     def effective_accuracy(self) -> float:
@@ -178,8 +189,12 @@ def _bearing_gap(a: tuple[float, float, float], b: tuple[float, float, float]) -
     return min(gap, 360 - gap)
 
 
-def _departed(still: Still, outside: tuple[tuple[float, float, float], ...]) -> bool:
-    """Return whether the fixes outside the place say the car left it."""
+def _departed(
+    still: Still,
+    outside: tuple[tuple[float, float, float], ...],
+    last: tuple[tuple[float, float, float], ...],
+) -> bool:
+    """Return whether the fixes outside the place, or the last few, say the car left it."""
     dists = [math.hypot(n, e) for _, n, e in outside]
     if (
         len(dists) >= 2
@@ -188,10 +203,10 @@ def _departed(still: Still, outside: tuple[tuple[float, float, float], ...]) -> 
         and _bearing_gap(outside[-2], outside[-1]) <= FAR_BEARING_DEG
     ):
         return True
-    if len(dists) < DEPART_FIXES:
+    if len(last) < DEPART_FIXES:
         return False
-    recent = dists[-DEPART_FIXES:]
-    points = outside[-DEPART_FIXES:]
+    points = last[-DEPART_FIXES:]
+    recent = [math.hypot(n, e) for _, n, e in points]
     _, n1, e1 = points[-1]
     steps = [b - a for a, b in itertools.pairwise(recent)]
     # A car drives away: each step goes outwards, in about the direction of
@@ -266,22 +281,39 @@ def follow(still: Still | None, sample: Sample, *, moving: bool) -> tuple[Still 
     # would follow it); then from the estimate.
     ref = (still.latitude, still.longitude) if settled else (still.first_lat, still.first_lon)
     north, east = local_offset_m(*ref, sample.latitude, sample.longitude)
-    if math.hypot(north, east) <= max(still.radius, OUTSIDE_SIGMAS * sample.accuracy / 1.5):
-        if not settled:
-            north, east = local_offset_m(
-                still.latitude, still.longitude, sample.latitude, sample.longitude
-            )
-        return still.add(sample, north, east), False
+    inside = math.hypot(north, east) <= max(still.radius, OUTSIDE_SIGMAS * sample.accuracy / 1.5)
     if not settled:
-        return start(sample, moving=True), False
-    return _outside(still, sample, north, east)
+        if not inside:
+            return start(sample, moving=True), False
+        north, east = local_offset_m(
+            still.latitude, still.longitude, sample.latitude, sample.longitude
+        )
+        return still.add(sample, north, east), False
+    return _settled(still, sample, north, east, inside=inside)
+
+
+def _settled(
+    still: Still, sample: Sample, north: float, east: float, *, inside: bool
+) -> tuple[Still, bool]:
+    """Follow one more fix of a settled place; return the estimate and whether the car left."""
+    t = (sample.time - still.since).total_seconds()
+    last = (*still.recent, (t, north, east))[-DEPART_FIXES:]
+    if inside:
+        if _departed(still, (), last):
+            return start(sample, moving=True), True
+        return replace(still.add(sample, north, east), recent=last), False
+    # An outside fix is not averaged, but its spread counts (capped): drift
+    # that wanders out of the place must not make it look sure.
+    capped = min(math.hypot(north, east), 2 * still.radius)
+    scatter = still.scatter + (capped * capped - still.scatter) / (still.count + 1)
+    return _outside(replace(still, recent=last, scatter=scatter), sample, north, east)
 
 
 def _outside(still: Still, sample: Sample, north: float, east: float) -> tuple[Still, bool]:
     """Note a fix outside a settled place; return the estimate and whether the car left."""
     t = (sample.time - still.since).total_seconds()
     outside = (*still.outside, (t, north, east))[-MAX_OUTSIDE:]
-    if _departed(still, outside):
+    if _departed(still, outside, still.recent):
         return start(sample, moving=True), True
     if together := _new_place(still, outside):
         return _moved_to(still, outside[-together:], sample), True

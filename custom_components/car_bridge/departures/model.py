@@ -19,11 +19,12 @@ nothing; days marked "not leaving" (holidays) are neither predicted nor learned.
 from __future__ import annotations
 
 from bisect import insort
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import median
 
 from .patterns import TOLERANCE_MIN, References, Verdict
+from .types import Departure, Prediction
 
 __all__ = ["TOLERANCE_MIN", "Departure", "DepartureModel", "Prediction"]
 
@@ -32,35 +33,6 @@ MAX_AGE_DAYS = 366
 MAX_DEPARTURES = 4000
 #: How far an empty run of days is followed when deciding whether the car stood unused.
 MAX_RUN_DAYS = 62
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Departure:
-    """The car left home at ``at`` (aware); the trip's length once it is back."""
-
-    at: datetime
-    trip_min: float | None = None
-    trip_km: float | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Prediction:
-    """A departure expected on ``day`` at ``minute`` past local midnight."""
-
-    day: date
-    minute: int
-    at: datetime
-    confidence: float
-    #: How many past departures it rests on.
-    departures: int
-    usual_trip_min: float | None
-    usual_trip_km: float | None
-    pattern: str
-
-    @property
-    def key(self) -> str:
-        """Identify it across restarts (local date and time)."""
-        return f"{self.day.isoformat()}T{self.minute // 60:02d}:{self.minute % 60:02d}"
 
 
 def _weighted_median(values: list[tuple[float, int]]) -> int:

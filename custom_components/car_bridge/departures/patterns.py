@@ -8,10 +8,23 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from statistics import median
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .model import Departure, DepartureModel
+from .types import Departure
+
+
+class DayBook(Protocol):
+    """What the patterns read of the model: each day's departures and whether it is evidence."""
+
+    def on_day(self, day: date) -> list[tuple[int, Departure]]:
+        """Return the departures (local minute, departure) of ``day``."""
+
+    def observed(self, day: date, cutoff: date) -> bool:
+        """Return whether ``day`` is evidence for a day whose cutoff is ``cutoff``."""
+
+    def hit(self, day: date, minute: int) -> tuple[int, Departure] | None:
+        """Return the departure of ``day`` nearest ``minute``, if within the tolerance."""
+
 
 #: A departure this close (minutes) to a time of day counts for it.
 TOLERANCE_MIN = 20
@@ -47,7 +60,7 @@ def _workday(day: date) -> bool:
 class References:
     """The earlier days a day's prediction rests on, and the verdict for a time of day."""
 
-    def __init__(self, model: DepartureModel, day: date, cutoff: date) -> None:
+    def __init__(self, model: DayBook, day: date, cutoff: date) -> None:
         """Gather the days before ``cutoff`` that ``day`` is judged by."""
         self.model = model
         self.day = day

@@ -9,12 +9,21 @@ from __future__ import annotations
 from datetime import date, datetime
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .model import MAX_DEPARTURES, Departure
+from .model import MAX_DEPARTURES, DepartureModel
+from .types import Departure
 
-if TYPE_CHECKING:
-    from .engine import DepartureEngine
+
+class Saved(Protocol):
+    """What is saved of the departures engine: its model and where the car stands."""
+
+    model: DepartureModel
+    fired: set[str]
+    at_home: bool | None
+    left_at: datetime | None
+    left_odometer: float | None
+
 
 VERSION = 1
 MAX_TRIP_MIN = 7 * 24 * 60
@@ -25,7 +34,7 @@ _KEY = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 _MARK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/\d{1,3}$")
 
 
-def dump(engine: DepartureEngine) -> dict[str, Any]:
+def dump(engine: Saved) -> dict[str, Any]:
     """Return the engine's state as JSON-serialisable data."""
     model = engine.model
     return {
@@ -87,7 +96,7 @@ def _strings(value: Any, pattern: re.Pattern[str]) -> tuple[set[str], bool]:
     return good, len(good) == len(value)
 
 
-def _load_departures(engine: DepartureEngine, data: dict[str, Any]) -> list[str]:
+def _load_departures(engine: Saved, data: dict[str, Any]) -> list[str]:
     discarded: list[str] = []
     model = engine.model
     if data.get("first_day") is not None:
@@ -107,7 +116,7 @@ def _load_departures(engine: DepartureEngine, data: dict[str, Any]) -> list[str]
     return discarded
 
 
-def _load_marks(engine: DepartureEngine, data: dict[str, Any]) -> list[str]:
+def _load_marks(engine: Saved, data: dict[str, Any]) -> list[str]:
     discarded: list[str] = []
     excluded, ok = _strings(data.get("excluded", []), _DAY)
     days = {d for v in excluded if (d := _day(v)) is not None}
@@ -126,7 +135,7 @@ def _load_marks(engine: DepartureEngine, data: dict[str, Any]) -> list[str]:
     return discarded
 
 
-def _load_trip(engine: DepartureEngine, data: dict[str, Any]) -> list[str]:
+def _load_trip(engine: Saved, data: dict[str, Any]) -> list[str]:
     discarded: list[str] = []
     at_home = data.get("at_home")
     if at_home is None or isinstance(at_home, bool):
@@ -143,7 +152,7 @@ def _load_trip(engine: DepartureEngine, data: dict[str, Any]) -> list[str]:
     return discarded
 
 
-def load(engine: DepartureEngine, data: Any) -> list[str]:
+def load(engine: Saved, data: Any) -> list[str]:
     """Restore ``engine`` from :func:`dump` output; return the names of discarded parts."""
     if data is None:
         return []
