@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+import math
 
 from custom_components.car_bridge.places import Place
 from custom_components.car_bridge.places.destination import (
@@ -180,3 +181,17 @@ def test_unusable_fixes_are_no_trip() -> None:
     for minute, at in enumerate([HOME, (52.0907, float("inf")), (95.0, 5.0), (float("nan"), 1.0)]):
         assert engine.update(_state(minute + 1, at=at), _now(minute + 1)) == []
     assert engine.pending is not None
+
+
+def test_a_saved_destination_with_a_huge_or_negative_zero_coordinate_is_restored_sanely() -> None:
+    """10**400 raised OverflowError (the vehicle failed to set up); -0.0 was shown as -0.0."""
+    engine = DestinationEngine()
+    engine.hold(DAM, _state(locked=True), T0)
+    good = engine.as_dict()
+    assert good is not None
+    fresh = DestinationEngine()
+    assert fresh.restore({**good, "latitude": 10**400}) == ["destination"]
+    assert fresh.result is None
+    assert fresh.restore({**good, "longitude": -0.0}) == []
+    assert fresh.result is not None
+    assert math.copysign(1.0, fresh.result.place.longitude) > 0

@@ -266,7 +266,11 @@ def _usable(state: VehicleState) -> Position | None:
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:  # a saved integer beyond 1.8e308
+        return None
+    return number + 0.0 if math.isfinite(number) else None  # -0.0 is 0
 
 
 def _point(value: Any) -> tuple[float, float] | None:
