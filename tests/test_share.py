@@ -249,3 +249,14 @@ async def test_expiry_option_applies_live_and_is_checked(
         result["flow_id"], {"destination_expiry": 500.0}
     )
     assert result["errors"] == {"destination_expiry": "out_of_range"}
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_a_name_longer_than_a_state_is_shown_cut_at_255(hass: HomeAssistant) -> None:
+    """A shared text's first line can be any length; the sensor shows what a state can hold."""
+    long_name = "Museum " * 60
+    await send_destination(hass, text=f"{long_name}\n{GOOGLE}", when="next_trip")
+    state = destination(hass)
+    assert len(state.state) == 255
+    assert long_name.startswith(state.state)
+    assert state.attributes["status"] == "pending"

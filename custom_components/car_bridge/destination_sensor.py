@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
-from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
+from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE, MAX_LENGTH_STATE_STATE
 
 from .coordinator import CarBridgeCoordinator
 from .entity import CarBridgeEntity, CarBridgeEntityDescription
@@ -55,7 +55,9 @@ class DestinationSensor(CarBridgeEntity, SensorEntity):
         if destination is None:
             return None
         place = destination.place
-        return place.name or f"{place.latitude:.5f}, {place.longitude:.5f}"
+        # A shared text's name can be any length; a state holds 255 characters.
+        name = place.name or f"{place.latitude:.5f}, {place.longitude:.5f}"
+        return name[:MAX_LENGTH_STATE_STATE]
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
