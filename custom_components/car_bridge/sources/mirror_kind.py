@@ -44,7 +44,8 @@ from ..const import (
 )
 from ..data import CarBridgeConfigEntry
 from .base import BuiltSource, Errors, SetupContext, SourceKind
-from .mirror import MirrorConfig, MirrorSource
+from .mirror import MirrorSource
+from .mirror_config import MirrorConfig
 
 #: Field → the domains its entity may have.
 DOMAINS: dict[str, tuple[str, ...]] = {

@@ -22,12 +22,7 @@ import math
 import random
 from typing import Any
 
-from ..approach.geo import (
-    bearing_deg,
-    destination_point,
-    great_circle_distance,
-    offset_point,
-)
+from ..approach.geo import bearing_deg, destination_point, great_circle_distance, offset_point
 from . import physics
 from .model import (
     ALL_VALUES,
