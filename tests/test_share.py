@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -124,11 +125,26 @@ async def test_expires(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> N
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_now_sends_at_once_with_a_name(hass: HomeAssistant) -> None:
+async def test_now_sends_at_once_with_a_name(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
     events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    caplog.set_level(logging.INFO, logger="custom_components.car_bridge")
     await send_destination(hass, text=GOOGLE, name="Museum", address="Amsterdam")
-    # Sent at once: the action's caller knows; destination_sent is for a held place.
-    assert not [e for e in events if e.data["type"] == "destination_sent"]
+    # Every delivery is announced, a "now" one too (with the place, never in INFO logs).
+    sent = [e.data for e in events if e.data["type"] == "destination_sent"]
+    assert len(sent) == 1
+    assert {k: sent[0][k] for k in ("name", "address", "source", "status", "when")} == {
+        "name": "Museum",
+        "address": "Amsterdam",
+        "source": "google_place",
+        "status": "sent",
+        "when": "now",
+    }
+    assert sent[0]["latitude"] == pytest.approx(TARGET_LAT)
+    assert "Museum" in caplog.text
+    logged = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
+    assert not [m for m in logged if f"{TARGET_LAT:.3f}" in m or f"{TARGET_LON:.3f}" in m]
     state = destination(hass)
     assert (state.state, state.attributes["status"]) == ("Museum", "sent")
     await send_destination(hass, latitude=TARGET_LAT, longitude=TARGET_LON, expires_after=3)

@@ -188,10 +188,11 @@ class DestinationHolder:
     async def async_send_now(self, place: Place, *, text: str | None) -> None:
         """Send a place to the car now."""
         await self._async_navigate(place, text)
-        # No destination_sent: that announces a held place reaching the car
-        # (the caller of a "now" action knows it was sent).
-        self.engine.sent_now(place, dt_util.utcnow(), text=text)
-        await self.coordinator.async_publish_and_save()
+        # Every delivery is announced (when: now), after it is saved; only
+        # the name reaches the INFO log, the coordinates only DEBUG.
+        sent = self.engine.sent_now(place, dt_util.utcnow(), text=text)
+        LOGGER.info("%s: destination %s sent now", self.title, place.name or "-")
+        await self.coordinator.async_publish_and_save([sent])
 
     async def async_clear(self) -> None:
         """Forget the held destination."""
