@@ -8,15 +8,28 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_capture_events,
     async_mock_service,
 )
 
 from custom_components.car_bridge.const import EVENT_CAR_BRIDGE
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.setup import async_setup_component
 
 from .conftest import HOME_LAT, HOME_LON, send_destination as send
+
+
+def _approach_events(hass: HomeAssistant) -> list[Event]:
+    """Capture Car Bridge events but destination_sent (how these tests drive the car)."""
+    events: list[Event] = []
+
+    @callback
+    def _add(event: Event) -> None:
+        events.append(event)
+
+    hass.bus.async_listen(
+        EVENT_CAR_BRIDGE, _add, event_filter=callback(lambda d: d["type"] != "destination_sent")
+    )
+    return events
 
 
 def summary(events: list[Event]) -> list[tuple[str, float | None]]:
@@ -38,7 +51,7 @@ def changes(hass: HomeAssistant, entity_id: str) -> list[str]:
 async def test_drive_home_fires_each_event_once(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    events = _approach_events(hass)
     directions = changes(hass, "sensor.su7_direction_of_travel")
     await send(hass, zone="zone.home")
     await tick(900)
@@ -58,7 +71,7 @@ async def test_drive_home_fires_each_event_once(
 async def test_drive_away_fires_left_home_and_leaving(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    events = _approach_events(hass)
     await send(hass, latitude=HOME_LAT + 0.072, longitude=HOME_LON)
     await tick(900)
     assert sorted(summary(events), key=str) == sorted(
@@ -107,7 +120,7 @@ async def test_parked_on_5km_ring_with_noise(
         },
     )
     calls = async_mock_service(hass, "test", "below_5km")
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    events = _approach_events(hass)
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -124,7 +137,7 @@ async def test_parked_on_5km_ring_with_noise(
 async def test_parked_at_zone_edge_with_noise(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    events = _approach_events(hass)
     at_home = changes(hass, "binary_sensor.su7_at_home")
     tracker = changes(hass, "device_tracker.su7")
     await tick(30 * 60)
@@ -138,7 +151,7 @@ async def test_restart_while_home_fires_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
     await tick(5)
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    events = _approach_events(hass)
     at_home = changes(hass, "binary_sensor.su7_at_home")
     for _ in range(3):
         assert await hass.config_entries.async_reload(init_integration.entry_id)
@@ -153,7 +166,7 @@ async def test_restart_while_home_fires_nothing(
 async def test_options_set_thresholds(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    events = _approach_events(hass)
     await send(hass, zone="zone.home")
     await tick(900)
     assert sorted(summary(events), key=str) == [("approaching", 3.0), ("arrived_home", None)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -46,7 +47,8 @@ async def test_events_and_blueprint_runs_read_like_the_event(
     hass_client: ClientSessionGenerator,
     tick: Callable[..., Any],
 ) -> None:
-    start = dt_util.utcnow().isoformat()
+    # A second before: the destination is sent (and logged) at this very instant.
+    start = (dt_util.utcnow() - timedelta(seconds=1)).isoformat()
     assert await async_setup_component(hass, "logbook", {})
     dev = vehicle_device_id(hass, init_integration)
     assert await async_setup_component(
@@ -92,6 +94,7 @@ async def test_events_and_blueprint_runs_read_like_the_event(
     assert ("SU7", "came within 3 km of home", "device_tracker.su7") in car
     assert ("SU7", "came within 1 km of home", "device_tracker.su7") in car
     assert ("SU7", "arrived home", "device_tracker.su7") in car
+    assert ("SU7", "was sent the destination test home", "device_tracker.su7") in car
     runs = {e[0]: e[1] for e in entries if e[2] and e[2].startswith("automation.")}
     assert runs == {
         "Lights on": "triggered by SU7 came within 3 km of home",

@@ -22,7 +22,6 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_capture_events,
     async_fire_time_changed,
 )
 
@@ -33,7 +32,7 @@ from custom_components.car_bridge.const import (
     EVENT_CAR_BRIDGE,
     SAVE_DELAY_S,
 )
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 
 from .conftest import HOME_LAT, HOME_LON, send_destination, webhook_vehicle_entry
 from .test_mirror import TRACKER, _add
@@ -222,7 +221,16 @@ async def test_a_power_cut_after_an_event_neither_repeats_nor_loses_it(
 ) -> None:
     hass.data["car_bridge_test_storage"] = hass_storage
     key = f"{DOMAIN}.{kind.entry.entry_id}"
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    # Approach events only: the simulator is driven by send_destination (destination_sent).
+    events: list[Event] = []
+
+    @callback
+    def _approach(event: Event) -> None:
+        events.append(event)
+
+    hass.bus.async_listen(
+        EVENT_CAR_BRIDGE, _approach, event_filter=callback(lambda d: d["type"] in EVENT_TYPES)
+    )
     #: second -> the file as a power cut at that second would leave it
     on_disk: dict[int, Any] = {}
     #: second -> the events announced by then

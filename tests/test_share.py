@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+import logging
 from typing import Any
 
-import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -14,7 +14,6 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_fire_time_changed,
 )
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE
 from homeassistant.config_entries import ConfigEntryState
@@ -30,7 +29,6 @@ GOOGLE = (
     f"/data=!4m6!3m5!1s0x0:0x0!8m2!3d{TARGET_LAT}!4d{TARGET_LON}"
 )
 ANDROID_TEXT = f"Rijksmuseum\nMuseumstraat 1, 1071 XX Amsterdam\n{GOOGLE}"
-SHORT = "https://maps.app.goo.gl/qy3uCK4LkV3SNz9X7"
 
 
 def destination(hass: HomeAssistant) -> Any:
@@ -127,55 +125,33 @@ async def test_expires(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> N
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_now_sends_at_once_with_a_name(hass: HomeAssistant) -> None:
+async def test_now_sends_at_once_with_a_name(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
     events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    caplog.set_level(logging.INFO, logger="custom_components.car_bridge")
     await send_destination(hass, text=GOOGLE, name="Museum", address="Amsterdam")
-    # Sent at once: the action's caller knows; destination_sent is for a held place.
-    assert not [e for e in events if e.data["type"] == "destination_sent"]
+    # Every delivery is announced, a "now" one too (with the place, never in INFO logs).
+    sent = [e.data for e in events if e.data["type"] == "destination_sent"]
+    assert len(sent) == 1
+    assert {k: sent[0][k] for k in ("name", "address", "source", "status", "when")} == {
+        "name": "Museum",
+        "address": "Amsterdam",
+        "source": "google_place",
+        "status": "sent",
+        "when": "now",
+    }
+    assert sent[0]["latitude"] == pytest.approx(TARGET_LAT)
+    assert "Museum" in caplog.text
+    logged = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
+    assert not [m for m in logged if f"{TARGET_LAT:.3f}" in m or f"{TARGET_LON:.3f}" in m]
     state = destination(hass)
     assert (state.state, state.attributes["status"]) == ("Museum", "sent")
     await send_destination(hass, latitude=TARGET_LAT, longitude=TARGET_LON, expires_after=3)
     assert destination(hass).state == f"{TARGET_LAT:.5f}, {TARGET_LON:.5f}"
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_short_link_is_looked_up_once(
-    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
-) -> None:
-    aioclient_mock.get(SHORT, status=302, headers={"Location": GOOGLE})
-    await send_destination(hass, text=f"Rijksmuseum\nMuseumstraat 1\n{SHORT}", when="next_trip")
-    state = destination(hass)
-    assert state.state == "Rijksmuseum"
-    assert state.attributes["address"] == "Museumstraat 1"
-    assert state.attributes["latitude"] == pytest.approx(TARGET_LAT)
-    assert aioclient_mock.call_count == 1
-
-
-@pytest.mark.usefixtures("init_integration")
-@pytest.mark.parametrize(
-    ("response", "key"),
-    [
-        ({"exc": aiohttp.ClientConnectionError()}, "place_short_link_offline"),
-        ({"exc": TimeoutError()}, "place_short_link_offline"),
-        ({"status": 200}, "place_no_coordinates"),
-        (
-            {
-                "status": 302,
-                "headers": {"Location": "https://www.google.com/maps/search/Rijksmuseum"},
-            },
-            "place_no_coordinates",
-        ),
-        ({"status": 302, "headers": {"Location": SHORT}}, "place_short_link_unresolved"),
-    ],
-)
-async def test_short_link_errors(
-    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, response: dict[str, Any], key: str
-) -> None:
-    aioclient_mock.get(SHORT, **response)
-    with pytest.raises(ServiceValidationError) as err:
-        await send_destination(hass, url=SHORT, when="next_trip")
-    assert err.value.translation_key == key
-    assert destination(hass).state == "unknown"
+# Short links: tests/test_short_links.py asks a real redirect server on loopback.
 
 
 @pytest.mark.usefixtures("init_integration")

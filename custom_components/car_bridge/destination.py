@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
@@ -37,6 +38,10 @@ from .vehicle.model import Command
 SHORT_LINK_TIMEOUT_S = 10
 #: Redirects followed at most (goo.gl/maps -> maps.app.goo.gl -> google.com/maps).
 MAX_REDIRECTS = 3
+#: Where a short-link host is asked instead of itself (host -> "scheme://host:port").
+#: Empty in production: every short link is asked at its own host. The tests
+#: point hosts at a real redirect server on loopback (no network beyond it).
+SHORT_LINK_ORIGINS: dict[str, str] = {}
 _ERRORS = {
     PlaceErrorReason.EMPTY: "place_empty",
     PlaceErrorReason.NO_COORDINATES: "place_no_coordinates",
@@ -78,7 +83,7 @@ async def _async_redirect(hass: HomeAssistant, url: str) -> str:
     session = async_get_clientsession(hass)
     try:
         async with session.get(
-            url,
+            _lookup_url(url),
             allow_redirects=False,
             timeout=aiohttp.ClientTimeout(total=SHORT_LINK_TIMEOUT_S),
         ) as response:
@@ -93,6 +98,16 @@ async def _async_redirect(hass: HomeAssistant, url: str) -> str:
             translation_domain=DOMAIN, translation_key="place_no_coordinates"
         )
     return location
+
+
+def _lookup_url(url: str) -> str:
+    """Return the URL to ask for a short link (its own, unless its host is mapped)."""
+    parts = urlsplit(url)
+    origin = SHORT_LINK_ORIGINS.get((parts.hostname or "").lower())
+    if origin is None:
+        return url
+    base = urlsplit(origin)
+    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
 
 
 async def async_find_place(hass: HomeAssistant, text: str) -> dict[str, Any]:
@@ -173,10 +188,11 @@ class DestinationHolder:
     async def async_send_now(self, place: Place, *, text: str | None) -> None:
         """Send a place to the car now."""
         await self._async_navigate(place, text)
-        # No destination_sent: that announces a held place reaching the car
-        # (the caller of a "now" action knows it was sent).
-        self.engine.sent_now(place, dt_util.utcnow(), text=text)
-        await self.coordinator.async_publish_and_save()
+        # Every delivery is announced (when: now), after it is saved; only
+        # the name reaches the INFO log, the coordinates only DEBUG.
+        sent = self.engine.sent_now(place, dt_util.utcnow(), text=text)
+        LOGGER.info("%s: destination %s sent now", self.title, place.name or "-")
+        await self.coordinator.async_publish_and_save([sent])
 
     async def async_clear(self) -> None:
         """Forget the held destination."""

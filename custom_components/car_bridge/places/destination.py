@@ -200,6 +200,8 @@ class DestinationEngine:
             "latitude": round(place.latitude, 6),
             "longitude": round(place.longitude, 6),
             "origin": place.origin,
+            "source": place.origin,
+            "status": destination.status.value,
         }
         if when is not None:
             data["when"] = when
