@@ -73,6 +73,9 @@ _SENDER_SECRET: Final = re.compile(
     re.IGNORECASE,
 )
 
+#: The query string that follows a redacted webhook id in a logged URL.
+_QUERY_AFTER_ID: Final = re.compile(r"(\*\*REDACTED\*\*)\?[^\s\"']*")
+
 
 class _Redactor(logging.Filter):
     """Replaces Car Bridge's webhook ids in the records of :data:`REDACTED_LOGGERS`."""
@@ -94,6 +97,9 @@ class _Redactor(logging.Filter):
             # A post to Car Bridge may carry its sender's own secret (ABRP's
             # token, OVMS's api_key) in the query that the same line shows.
             message = _SENDER_SECRET.sub(rf"\1{REDACTED}", message)
+            # The query of a post to Car Bridge is the sender's data (OsmAnd's
+            # and Traccar's lat/lon): none of it belongs in an INFO access line.
+            message = _QUERY_AFTER_ID.sub(rf"\1?{REDACTED}", message)
             record.msg, record.args = message, None
         return True
 
