@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import copy
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -22,6 +23,7 @@ from homeassistant.exceptions import ServiceValidationError
 
 from .conftest import HOME_LAT, HOME_LON, send_destination
 from .test_options_live import set_options
+from .test_power_cut import _restart_from
 
 TARGET_LAT, TARGET_LON = HOME_LAT + 0.02, HOME_LON + 0.01
 GOOGLE = (
@@ -89,6 +91,23 @@ async def test_a_restart_in_between_loses_nothing(
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
     assert destination(hass).attributes["status"] == "sent"
+    assert len([e for e in events if e.data["type"] == "destination_sent"]) == 1
+
+
+async def test_a_power_cut_right_after_a_delivery_does_not_send_it_again(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    hass.data["car_bridge_test_storage"] = hass_storage
+    key = f"{DOMAIN}.{init_integration.entry_id}"
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    await send_destination(hass, text=ANDROID_TEXT, when="next_trip")
+    await _unlock(hass)
+    assert len([e for e in events if e.data["type"] == "destination_sent"]) == 1
+    # The file as the power cut leaves it: no unload, no later save.
+    await _restart_from(hass, init_integration, copy.deepcopy(hass_storage[key]))
+    assert destination(hass).attributes["status"] == "sent"
+    await hass.services.async_call("lock", "lock", {"entity_id": "lock.su7_doors"}, blocking=True)
+    await _unlock(hass)
     assert len([e for e in events if e.data["type"] == "destination_sent"]) == 1
 
 
