@@ -367,3 +367,38 @@ async def test_charged_by_departure(
     await hass.async_block_till_done()
     assert hass.states.get("switch.su7_charging_enabled").state == expected
     await stop_automations(hass)
+
+
+async def test_charged_by_departure_plans_with_the_rate_observed_at_home(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
+) -> None:
+    await send(hass, tick, zone="zone.home", settle=False)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        "number", "set_value", {"entity_id": "number.su7_charge_limit", "value": 100}, blocking=True
+    )
+    complete = "sensor.su7_charge_complete_at"
+    # Charging at home for a while: Car Bridge measures the car's own rate.
+    await tick(900, until=lambda: bool(hass.states.get(complete).attributes["home_charge_rate"]))
+    observed = hass.states.get(complete).attributes["home_charge_rate"]
+    assert observed
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.su7_charging_enabled"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    battery = float(hass.states.get("sensor.su7_battery").state)
+    observed_h = (100 - battery) / observed
+    # A typed rate of 100 %/h says an hour is plenty; the observed rate says it is not.
+    await use_blueprint(
+        hass, init_integration, "charged_by_departure.yaml", {"charge_rate": 100, "margin": 0}
+    )
+    assert hass.states.get(complete).attributes["home_charge_rate"] == observed
+    departure = dt_util.utcnow() + timedelta(hours=min(observed_h * 0.8, 23))
+    assert (departure - dt_util.utcnow()).total_seconds() / 3600 > (100 - battery) / 100
+    hass.states.async_set(
+        "sensor.su7_next_departure", departure.isoformat(), {"device_class": "timestamp"}
+    )
+    await tick(600, settle=False)
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.su7_charging_enabled").state == "on"
+    await stop_automations(hass)

@@ -135,6 +135,11 @@ def test_translations_follow_hassfest_value_rules(name: str) -> None:
     for action in strings["services"].values():
         for field in action.get("fields", {}):
             assert TRANSLATION_KEY.match(field), field
+    # hassfest's exceptions schema: each key holds a "message" (a bare string is never shown)
+    for key, exception in strings["exceptions"].items():
+        assert TRANSLATION_KEY.match(key), key
+        assert isinstance(exception, dict), key
+        assert set(exception) == {"message"}, key
     for flow in ("config", "options"):
         for step in strings[flow]["step"].values():
             # data_description only for fields the step has

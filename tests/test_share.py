@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 import copy
 from datetime import datetime, timedelta
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -25,6 +27,9 @@ from .conftest import HOME_LAT, HOME_LON, send_destination
 from .test_options_live import set_options
 from .test_power_cut import _restart_from
 
+EN = json.loads(
+    (Path(__file__).parent.parent / "custom_components/car_bridge/translations/en.json").read_text()
+)
 TARGET_LAT, TARGET_LON = HOME_LAT + 0.02, HOME_LON + 0.01
 GOOGLE = (
     f"https://www.google.com/maps/place/Rijksmuseum/@{TARGET_LAT},{TARGET_LON - 0.002},17z"
@@ -202,6 +207,10 @@ async def test_bad_input_sends_nothing(hass: HomeAssistant, data: dict[str, Any]
     with pytest.raises(ServiceValidationError) as err:
         await send_destination(hass, **data)
     assert err.value.translation_key == key
+    # The user reads the translated message, not the key.
+    message = EN["exceptions"][key]["message"]
+    shown = message.format(**(err.value.translation_placeholders or {}))
+    assert str(err.value).rstrip(".") == shown.rstrip(".")
     assert destination(hass).state == "unknown"
     assert not events
 

@@ -8,9 +8,10 @@ increasing (the meter never subtracts, and resumes from its save).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.number import (
     NumberDeviceClass,
@@ -46,6 +47,18 @@ class EnergySensorDescription(SensorEntityDescription, CarBridgeEntityDescriptio
     """Describes an energy sensor: what it shows."""
 
     value_fn: Callable[[CarSnapshot], StateType | datetime]
+    attrs_fn: Callable[[CarSnapshot], dict[str, Any]] | None = None
+
+
+def _charge_rates(snapshot: CarSnapshot) -> dict[str, Any]:
+    """Return the rate of the charge under way and the last one seen at home (%/h)."""
+    energy = snapshot.energy
+    if energy is None:
+        return {"charge_rate": None, "home_charge_rate": None}
+    return {
+        "charge_rate": energy.rate_percent_per_hour,
+        "home_charge_rate": energy.home_rate_percent_per_hour,
+    }
 
 
 def _measures_energy(capabilities: Capabilities) -> bool:
@@ -83,6 +96,7 @@ ENERGY_SENSORS: tuple[EnergySensorDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         exists_fn=lambda c: c.has(Value.CHARGE_LIMIT),
         value_fn=lambda s: None if s.energy is None else s.energy.complete_at,
+        attrs_fn=_charge_rates,
         values=(Value.BATTERY_LEVEL, Value.CHARGE_STATE),
     ),
     EnergySensorDescription(
@@ -104,9 +118,15 @@ class CarBridgeEnergySensor(CarBridgeEntity, SensorEntity):
 
     entity_description: EnergySensorDescription
 
-    def shown(self) -> StateType | datetime:
-        """Return the value."""
-        return self.native_value
+    def shown(self) -> Hashable:
+        """Return the value and its attributes."""
+        return (self.native_value, tuple(sorted((self.extra_state_attributes or {}).items())))
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return what the description adds (the charge rates)."""
+        attrs_fn = self.entity_description.attrs_fn
+        return None if attrs_fn is None else attrs_fn(self.snapshot)
 
     @property
     def native_value(self) -> StateType | datetime:

@@ -195,6 +195,30 @@ def test_charge_rate_and_complete_at() -> None:
     assert stopped.rate_percent_per_hour is None
 
 
+def test_the_rate_seen_at_home_is_kept_for_the_next_charge() -> None:
+    meter = EnergyMeter(HOME)
+    assert meter.result.home_rate_percent_per_hour is None
+    _feed(meter, *(_state(i, power=11.0, level=50 + i * 0.3, limit=80) for i in range(11)))
+    assert meter.result.home_rate_percent_per_hour == pytest.approx(18.0)
+    # Unplugged and driven away: the home rate stays, the rate under way goes.
+    gone = _feed(meter, _state(20, charge=ChargeState.DISCONNECTED, position=AWAY, level=53))
+    assert gone.rate_percent_per_hour is None
+    assert gone.home_rate_percent_per_hour == pytest.approx(18.0)
+    # A fast charger on the road does not count as the home rate.
+    away = _feed(
+        meter,
+        *(_state(30 + i, power=150.0, position=AWAY, level=40 + i, limit=80) for i in range(11)),
+    )
+    assert away.rate_percent_per_hour == pytest.approx(60.0)
+    assert away.home_rate_percent_per_hour == pytest.approx(18.0)
+    # Back home, a slower charge replaces it once measured; a restart keeps it.
+    _feed(meter, *(_state(60 + i, power=7.0, level=60 + i * 0.2, limit=80) for i in range(11)))
+    assert meter.result.home_rate_percent_per_hour == pytest.approx(12.0)
+    again = EnergyMeter(HOME)
+    assert again.restore(json.loads(json.dumps(meter.as_dict()))) == []
+    assert again.result.home_rate_percent_per_hour == pytest.approx(12.0)
+
+
 def test_save_and_restore_round_trip_through_json() -> None:
     meter = EnergyMeter(HOME)
     _feed(
@@ -234,6 +258,11 @@ def test_save_and_restore_round_trip_through_json() -> None:
         ({"total_kwh": 2.0, "home_kwh": 1.0, "rate": [[T0.isoformat(), 200]]}, ["charge_rate"]),
         ({"total_kwh": 2.0, "home_kwh": 1.0, "rate": [[1, 2, 3]]}, ["charge_rate"]),
         ({"total_kwh": 2.0, "home_kwh": 1.0, "rate": {}}, ["charge_rate"]),
+        ({"total_kwh": 2.0, "home_kwh": 1.0, "rate": [], "rate_at_home": "yes"}, ["charge_rate"]),
+        ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": "nan"}, ["home_charge_rate"]),
+        ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": 5000}, ["home_charge_rate"]),
+        ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": 0}, ["home_charge_rate"]),
+        ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": [12]}, ["home_charge_rate"]),
         (
             {
                 "total_kwh": 2.0,

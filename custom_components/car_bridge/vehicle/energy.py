@@ -24,13 +24,13 @@ The at-home total counts only what was added while the vehicle was home
 position against the home zone). Both totals only ever grow; the whole state
 is saved and restored part by part.
 
-While charging, the observed charge rate (%/h over the last
-:data:`RATE_WINDOW`) says when the charge limit will be reached.
+While charging, the observed charge rate (:mod:`.charge_rate`) says when
+the charge limit will be reached; the last rate seen at home is kept for
+planning the next charge at home.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..approach.geo import great_circle_distance
 from . import energy_saved as saved, trust
+from .charge_rate import ChargeRate
 from .engines import Conclusion
 from .model import VehicleState
 
@@ -57,11 +58,6 @@ SLACK_KWH: Final = 0.1
 #: ... or by what the battery level rose, at most this per % (a 250 kWh battery):
 #: a simulated car with a time factor charges faster than its power says.
 MAX_KWH_PER_PERCENT: Final = 2.5
-#: The charge rate is measured over this window.
-RATE_WINDOW: Final = timedelta(minutes=20)
-#: ... once it spans at least this long.
-MIN_RATE_SPAN: Final = timedelta(minutes=2)
-_RATE_SAMPLES: Final = 240
 _MAX_TOTAL_KWH: Final = 100_000_000.0
 _MAX_COUNTER_KWH: Final = 1_000_000.0
 
@@ -79,6 +75,8 @@ class EnergyResult:
     rate_percent_per_hour: float | None
     #: When the charge limit is reached at that rate; None when not charging.
     complete_at: datetime | None
+    #: The last rate (%/h) observed while charging at home, kept between charges.
+    home_rate_percent_per_hour: float | None = None
 
 
 def _plausible_kwh(power_kw: float | None, hours: float) -> float:
@@ -119,7 +117,7 @@ class EnergyMeter:
         self._power_time: datetime | None = None
         #: Highest power reported since the last counter reading (the spike guard's bound).
         self._peak_kw: float | None = None
-        self._rate: deque[tuple[datetime, float]] = deque(maxlen=_RATE_SAMPLES)
+        self._rate = ChargeRate()
         self._result = self._make_result(None)
 
     # -- Engine ------------------------------------------------------------
@@ -142,7 +140,7 @@ class EnergyMeter:
             self._count(counter, now, state.battery_level, home)
         elif not self._counter_seen:
             self._integrate(state, now, home)
-        self._note_rate(state, now)
+        self._rate.note(state, now, home=home)
         self._result = self._make_result(state)
         return ()
 
@@ -235,34 +233,10 @@ class EnergyMeter:
         distance = great_circle_distance(fix.latitude, fix.longitude, home.latitude, home.longitude)
         return distance <= home.radius
 
-    # -- charge rate -----------------------------------------------------------
-
-    def _note_rate(self, state: VehicleState, now: datetime) -> None:
-        level = state.battery_level
-        if not state.charging or level is None:
-            if state.charge_state is not None:
-                self._rate.clear()
-            return
-        if self._rate and (now < self._rate[-1][0] or level < self._rate[-1][1]):
-            self._rate.clear()  # time went back or the level fell: start again
-        if not self._rate or level != self._rate[-1][1]:
-            self._rate.append((now, level))
-        while len(self._rate) > 2 and now - self._rate[1][0] >= RATE_WINDOW:
-            self._rate.popleft()
-
-    def _rate_per_hour(self) -> float | None:
-        if len(self._rate) < 2:
-            return None
-        (start, low), (end, high) = self._rate[0], self._rate[-1]
-        span = end - start
-        if span < MIN_RATE_SPAN or high <= low:
-            return None
-        return (high - low) / (span.total_seconds() / 3600)
-
     def _make_result(self, state: VehicleState | None) -> EnergyResult:
         rate = complete_at = None
         if state is not None and state.charging:
-            rate = self._rate_per_hour()
+            rate = self._rate.now()
             level, limit = state.battery_level, state.charge_limit
             if rate is not None and level is not None and limit is not None:
                 hours = max(0.0, limit - level) / rate
@@ -277,6 +251,9 @@ class EnergyMeter:
             method=method,
             rate_percent_per_hour=None if rate is None else round(rate, 1),
             complete_at=complete_at,
+            home_rate_percent_per_hour=(
+                None if (home_rate := self._rate.home) is None else round(home_rate, 1)
+            ),
         )
 
     # -- saving --------------------------------------------------------------
@@ -298,7 +275,9 @@ class EnergyMeter:
                 "peak_kw": self._peak_kw,
             },
             "power": {"kw": self._power, "time": saved.iso(self._power_time)},
-            "rate": [[t.isoformat(), level] for t, level in self._rate],
+            "rate": self._rate.samples_as_list(),
+            "rate_at_home": self._rate.at_home,
+            "home_rate": self._rate.home,
         }
 
     def restore(self, data: Any) -> list[str]:
@@ -322,8 +301,12 @@ class EnergyMeter:
             discarded.append("energy_counter")
         if "power" in data and not self._restore_power(data["power"]):
             discarded.append("energy_power")
-        if "rate" in data and not self._restore_rate(data["rate"]):
+        if "rate" in data and not self._rate.restore_samples(
+            data["rate"], data.get("rate_at_home")
+        ):
             discarded.append("charge_rate")
+        if "home_rate" in data and not self._rate.restore_home(data["home_rate"]):
+            discarded.append("home_charge_rate")
         self._result = self._make_result(None)
         return discarded
 
@@ -361,26 +344,6 @@ class EnergyMeter:
         if (power is None) != (time is None):
             return False
         self._power, self._power_time = power, time
-        return True
-
-    def _restore_rate(self, data: Any) -> bool:
-        if not isinstance(data, list):
-            return False
-        samples: list[tuple[datetime, float]] = []
-        for item in data[-_RATE_SAMPLES:]:
-            try:
-                if not isinstance(item, list) or len(item) != 2:
-                    raise saved.UnsoundError
-                time, level = saved.time(item[0]), saved.number(item[1], 100.0)
-            except saved.UnsoundError:
-                return False
-            if time is None or level is None:
-                return False
-            if samples and (time < samples[-1][0] or level < samples[-1][1]):
-                return False
-            samples.append((time, level))
-        self._rate.clear()
-        self._rate.extend(samples)
         return True
 
 
