@@ -92,6 +92,28 @@ def test_a_new_routine_is_followed_within_a_week() -> None:
         assert all(abs(p.minute - 450) > 20 for p in model.predictions(day + timedelta(later)))
 
 
+def test_a_part_time_routine_is_predicted_from_its_third_week() -> None:
+    rng = random.Random(8)
+    model = DepartureModel(TZ)
+
+    def workdays(day: date) -> list[int]:
+        """Monday, Wednesday and Thursday at 08:15; the other days nothing."""
+        return [495 + rng.randint(-10, 10)] if day.weekday() in (0, 2, 3) else []
+
+    learn(model, MONDAY, 14, workdays)
+    third_monday = MONDAY + timedelta(days=14)
+    (prediction,) = model.predictions(third_monday)
+    assert abs(prediction.minute - 495) <= 10
+    # Two weeks are less sure than three.
+    assert 0.4 <= prediction.confidence < 0.75
+    assert prediction.departures >= 4  # the two Mondays and the other days at that time
+    assert model.predictions(third_monday + timedelta(days=1)) == ()  # a Tuesday off
+    # One Monday at that time is not enough, however busy the other days.
+    early = DepartureModel(TZ)
+    learn(early, MONDAY, 7, workdays)
+    assert early.predictions(MONDAY + timedelta(days=7)) == ()
+
+
 def test_alternating_shift_weeks() -> None:
     model = DepartureModel(TZ)
 

@@ -6,6 +6,8 @@ It abstains unless one of these patterns clearly holds for a time of day:
 
 * weekly: the same weekday of the past weeks (recent weeks weigh more),
   the latest of them included, and no new routine seen on the last two days;
+  three weeks, or two in a row when other recent days left at that time too
+  (a routine on some weekdays only), with a confidence two thirds as high;
 * alternate weeks (shift work): whole weeks of the same kind of day
   (workdays or weekend) alternate, or the same weekday two weeks apart;
 * recent days: the last days of the same kind, which follows a new routine

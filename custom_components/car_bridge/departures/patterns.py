@@ -41,6 +41,10 @@ ALTERNATE_WEEKS = 4
 MIN_SCORE = 0.75
 #: Weeks a weekly time must have been seen in.
 MIN_WEEKS = 3
+#: ... or two weeks in a row, when the same time is this many other recent
+#: days' too (a routine kept on some weekdays only, such as part-time work).
+EARLY_WEEKS = 2
+EARLY_OTHER_DAYS = 2
 MIN_ALTERNATION = 0.85
 
 
@@ -116,7 +120,7 @@ class References:
         return max(found, key=lambda v: v.score) if found else None
 
     def _weekly(self, minute: int) -> Verdict | None:
-        if len(self.weekly) < MIN_WEEKS:
+        if len(self.weekly) < EARLY_WEEKS:
             return None
         hits, total = [], 0.0
         for k, day in self.weekly:
@@ -126,9 +130,25 @@ class References:
                 hits.append((weight, *hit))
         latest_hit = self.model.hit(self.weekly[0][1], minute) is not None
         score = sum(w for w, _, _ in hits) / total
-        if len(hits) < MIN_WEEKS or score < MIN_SCORE or not latest_hit or self._shifted(minute):
+        if score < MIN_SCORE or not latest_hit or self._shifted(minute):
             return None
-        return Verdict("weekly", score, hits)
+        if len(hits) >= MIN_WEEKS:
+            return Verdict("weekly", score, hits)
+        others = self._other_days(minute)
+        if not len(self.weekly) == len(hits) == EARLY_WEEKS or len(others) < EARLY_OTHER_DAYS:
+            return None
+        # Two weeks are less evidence than three: the confidence says so. The
+        # other days' times count too, less, for the time of day.
+        return Verdict("weekly", score * len(hits) / MIN_WEEKS, hits + others)
+
+    def _other_days(self, minute: int) -> list[tuple[float, int, Departure]]:
+        """Return the recent days of another weekday that left at ``minute`` too."""
+        weekday = self.day.weekday()
+        return [
+            (WEEK_DECAY**2, *hit)
+            for d in self.recent
+            if d.weekday() != weekday and (hit := self.model.hit(d, minute)) is not None
+        ]
 
     def _alternate_weekday(self, minute: int) -> Verdict | None:
         even = [(k, d) for k, d in self.weekly if k % 2 == 0]
