@@ -210,6 +210,7 @@ async def test_options_flow(hass: HomeAssistant, init_integration: MockConfigEnt
         CONF_OUTSIDE_TEMPERATURE: 3.0,
         CONF_BATTERY_START: 60.0,
         CONF_AUTO_PLUG_IN: False,
+        "routine": "none",  # not in the form submitted: the default
         CONF_THRESHOLDS: [10.0, 2.5],
         CONF_HYSTERESIS: 150.0,
         CONF_MAX_ACCURACY: 100.0,

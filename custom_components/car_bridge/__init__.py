@@ -116,7 +116,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
     coordinator.async_start(device.id)
     holidays = DepartureHolidays(hass, engines.departures, coordinator, config)
     holidays.async_start()
-    async_start_learning(hass, engines.departures, coordinator)
+    async_start_learning(hass, engines.departures, coordinator, built.past_departures)
     destination: DestinationHolder | None = None
     if built.source.capabilities.accepts(Command.NAVIGATE):
         destination = DestinationHolder(hass, coordinator, engines.destination)

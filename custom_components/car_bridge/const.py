@@ -19,6 +19,8 @@ CONF_GPS_NOISE: Final = "gps_noise"
 CONF_OUTSIDE_TEMPERATURE: Final = "outside_temperature"
 CONF_BATTERY_START: Final = "battery_start"
 CONF_AUTO_PLUG_IN: Final = "auto_plug_in"
+#: The simulated car's weekly routine: "none" or "weekday_commute".
+CONF_ROUTINE: Final = "routine"
 CONF_THRESHOLDS: Final = "thresholds"
 CONF_HYSTERESIS: Final = "hysteresis"
 CONF_MAX_ACCURACY: Final = "max_accuracy"
@@ -78,6 +80,7 @@ SIMULATOR_DEFAULT_OPTIONS: Final = {
     CONF_OUTSIDE_TEMPERATURE: DEFAULT_OUTSIDE_TEMPERATURE,
     CONF_BATTERY_START: DEFAULT_BATTERY_START,
     CONF_AUTO_PLUG_IN: True,
+    CONF_ROUTINE: "none",
 }
 WEBHOOK_DEFAULT_OPTIONS: Final = {
     CONF_CONNECTION_TIMEOUT: DEFAULT_CONNECTION_TIMEOUT,

@@ -4,11 +4,13 @@ On a mirror vehicle's first setup (nothing learned yet), the source tracker's
 past (whatever the recorder keeps, 10 days by default) is replayed through a
 scratch departures engine with the same home, and the departures it finds are
 learned, so predictions can start on day one. Runs in the background; without
-the recorder it does nothing.
+the recorder it does nothing. A source that knows its own past (a simulated
+car with a routine) hands it over instead, on its first setup too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 import math
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_SOURCE, CONF_TRACKER, DOMAIN, LOGGER, SOURCE_MIRROR
 from .departures.engine import DepartureEngine
+from .departures.types import Departure
 from .vehicle.model import Position, VehicleState
 
 if TYPE_CHECKING:
@@ -98,10 +101,29 @@ async def async_learn_from_recorder(
     return len(departures)
 
 
+def learn_past(
+    engine: DepartureEngine,
+    coordinator: CarBridgeCoordinator,
+    past: Callable[[datetime], list[Departure]],
+) -> int:
+    """Learn the departures a source says it made before; return how many."""
+    if not _fresh(engine) or not (departures := past(dt_util.utcnow())):
+        return 0
+    engine.learn_history(departures, engine.model.local(departures[0].at)[0])
+    LOGGER.debug("%s: learned %d past departures", coordinator.config_entry.title, len(departures))
+    coordinator.async_engines_changed()
+    return len(departures)
+
+
 def async_start_learning(
-    hass: HomeAssistant, engine: DepartureEngine, coordinator: CarBridgeCoordinator
+    hass: HomeAssistant,
+    engine: DepartureEngine,
+    coordinator: CarBridgeCoordinator,
+    past: Callable[[datetime], list[Departure]] | None = None,
 ) -> Any:
-    """Learn from the recorder in the background (a mirror's first setup only)."""
+    """Learn the source's own past, or from the recorder in the background (first setup only)."""
+    if past is not None:
+        return learn_past(engine, coordinator, past)
     return coordinator.config_entry.async_create_background_task(
         hass, async_learn_from_recorder(hass, engine, coordinator), f"{DOMAIN} departure history"
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 
 from ..data import CarBridgeConfigEntry
+from ..departures.types import Departure
 from ..vehicle.source import VehicleSource
 from ..zone import HomeZone
 
@@ -41,6 +43,9 @@ class BuiltSource:
     #: them needs a reload. Common options (thresholds, hysteresis, maximum
     #: accuracy, home zone) always apply live.
     apply_options: Callable[[Mapping[str, Any]], None] | None = None
+    #: The departures the source made before it was set up (a simulated
+    #: routine's past weeks), learned on a first setup; None if it knows none.
+    past_departures: Callable[[datetime], list[Departure]] | None = None
 
 
 type Errors = dict[str, str]

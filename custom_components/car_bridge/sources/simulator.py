@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import astuple
+from datetime import datetime, timedelta
 from typing import Any
 import uuid
 import zlib
 
 import probatio as vol
 
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import BooleanSelector
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
 from homeassistant.util import dt as dt_util
 
 from ..const import (
@@ -21,6 +28,7 @@ from ..const import (
     CONF_GPS_NOISE,
     CONF_MAX_ACCURACY,
     CONF_OUTSIDE_TEMPERATURE,
+    CONF_ROUTINE,
     CONF_START_DISTANCE,
     CONF_TIME_FACTOR,
     DEFAULT_NAME,
@@ -28,11 +36,18 @@ from ..const import (
     SIMULATOR_DEFAULT_OPTIONS,
     SOURCE_SIMULATOR,
 )
+from ..departures.types import Departure
 from ..options import check_range, number_selector
 from ..vehicle import trust
 from ..vehicle.physics import MIN_REPORTED_ACCURACY_M
+from ..vehicle.routine import ROUTINES, Routine
 from ..vehicle.simulator import SimulatedVehicle, SimulatorOptions
 from .base import BuiltSource, Errors, SetupContext, SourceKind
+
+#: How often the routine looks at the clock.
+ROUTINE_INTERVAL = timedelta(seconds=30)
+#: How many past days of the routine a new simulated car has already lived.
+ROUTINE_PAST_DAYS = 28
 
 NUMERIC_OPTIONS = (
     CONF_CRUISE_SPEED,
@@ -82,10 +97,28 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
     )
     # The battery option sets the battery when it changes, not at every start.
     applied = {CONF_BATTERY_START: battery_start}
+    routine = Routine(dt_util.get_default_time_zone(), kwargs["seed"])
+    follows = {"routine": config.get(CONF_ROUTINE) == "weekday_commute"}
+
+    @callback
+    def _follow_routine(now: datetime) -> None:
+        home = ctx.home_zone.last_known
+        if not follows["routine"] or home is None or source.state.destination is not None:
+            return
+        if target := routine.due(now, position=source.true_position, home=astuple(home)):
+            source.navigate_to(*target)
+
+    entry.async_on_unload(async_track_time_interval(hass, _follow_routine, ROUTINE_INTERVAL))
+
+    def past_departures(now: datetime) -> list[Departure]:
+        if not follows["routine"]:
+            return []
+        return routine.past(now, ROUTINE_PAST_DAYS, options.cruise_speed)
 
     def apply_options(new: Mapping[str, Any]) -> None:
-        # All of the simulator's physics applies to the running car.
+        # All of the simulator's physics applies to the running car, and its routine.
         source.options = _simulator_options(new)
+        follows["routine"] = new.get(CONF_ROUTINE) == "weekday_commute"
         if float(new[CONF_BATTERY_START]) != applied[CONF_BATTERY_START]:
             applied[CONF_BATTERY_START] = float(new[CONF_BATTERY_START])
             source.set_battery(applied[CONF_BATTERY_START])
@@ -95,6 +128,7 @@ async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
         extra_save=lambda: dict(applied),
         discarded=discarded,
         apply_options=apply_options,
+        past_departures=past_departures,
     )
 
 
@@ -125,6 +159,11 @@ def _options_fields(hass: HomeAssistant, current: Mapping[str, Any]) -> dict[Any
         CONF_OUTSIDE_TEMPERATURE: number_selector("°C"),
         CONF_BATTERY_START: number_selector("%"),
         CONF_AUTO_PLUG_IN: BooleanSelector(),
+        CONF_ROUTINE: SelectSelector(
+            SelectSelectorConfig(
+                options=list(ROUTINES), translation_key="routine", mode=SelectSelectorMode.DROPDOWN
+            )
+        ),
     }
     return {vol.Required(key, default=current[key]): sel for key, sel in fields.items()}
 
@@ -144,6 +183,7 @@ def _validate_options(
     return {
         **{key: float(value) for key, value in numbers.items()},
         CONF_AUTO_PLUG_IN: bool(user_input[CONF_AUTO_PLUG_IN]),
+        CONF_ROUTINE: str(user_input.get(CONF_ROUTINE, "none")),
     }
 
 
