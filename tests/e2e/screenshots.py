@@ -20,12 +20,21 @@ import aiohttp
 from playwright.sync_api import Browser, Page, expect
 import pytest
 
-from .conftest import ARTIFACTS, ROOT, Hass
+from .conftest import ARTIFACTS, ROOT, Hass, wait_for, wait_for_entry_loaded
 from .test_01_ui_setup import (  # noqa: F401
     TIMEOUT_MS,
     browser,
+    confirm_http_settings,
     log_in,
     open_add_car_bridge,
+)
+from .test_02_drive import ensure_vehicle
+from .test_04_share import (
+    SHARE_AUTOMATION_ID,
+    add_share_automation,
+    phone_device_id,
+    register_phone,
+    share_place,
 )
 
 DOCS = ROOT / "docs"
@@ -36,6 +45,8 @@ TRIGGERS_EN = (
     "SU7 leaves home",
     "SU7 is less than a number of minutes from home",
 )
+#: The sixth, not in the list searched for "home".
+DEPARTURE_EN = "SU7 is expected to leave within a number of minutes"
 TRIGGERS_ZH = ("SU7 进入离家指定距离内", "SU7 到家", "SU7 距到家少于指定分钟数")
 
 
@@ -142,26 +153,28 @@ def test_readme_pictures(hass_server: Hass, browser: Browser, page: Page) -> Non
     page.wait_for_timeout(1000)
     page.screenshot(path=str(DOCS / "device_page.png"), full_page=True)
 
-    # An automation with the five device triggers exactly as the editor lists them.
+    # An automation with the six device triggers exactly as the editor lists them.
     # Playwright's sync API runs an event loop in this thread: talk from another.
     with ThreadPoolExecutor(1) as pool:
         message = {"type": "device_automation/trigger/list", "device_id": device_id}
         triggers = pool.submit(asyncio.run, ws_call(hass, message)).result()
     ours = [t for t in triggers if t["domain"] == "car_bridge"]
-    assert len(ours) == 5
+    assert len(ours) == 6
     for trigger in ours:
         trigger["trigger"] = trigger.pop("platform")
         if trigger["type"] in ("approaching", "leaving"):
             trigger["distance"] = 5 if trigger["type"] == "approaching" else 1
         elif trigger["type"] == "time_to_home_below":
             trigger["minutes"] = 15
+        elif trigger["type"] == "departure_expected":
+            trigger["minutes_before"] = 30
     result = hass.api(
         "/api/config/automation/config/car_bridge_triggers",
         {"alias": "Car Bridge device triggers", "triggers": ours, "actions": []},
     )
     assert result == {"result": "ok"}
     page.goto(f"{hass.url}/config/automation/edit/car_bridge_triggers")
-    for name in TRIGGERS_EN:
+    for name in (*TRIGGERS_EN, DEPARTURE_EN):
         expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
     page.wait_for_timeout(1000)
     page.screenshot(path=str(DOCS / "device_triggers.png"), full_page=True)
@@ -203,3 +216,55 @@ def test_readme_pictures(hass_server: Hass, browser: Browser, page: Page) -> Non
     mirror.wait_for_timeout(500)
     mirror.screenshot(path=str(DOCS / "mirror_step.png"))
     mirror.context.close()
+
+
+def test_share_pictures(hass_server: Hass, page: Page) -> None:
+    """The share blueprint in the editor, and the place it holds for the next trip."""
+    hass = hass_server
+    DOCS.mkdir(exist_ok=True)
+    # The car of test_readme_pictures (still on its way home), or a new one.
+    entry_id = ensure_vehicle(hass)
+    wait_for_entry_loaded(hass, entry_id, 60)
+    vehicle = hass.api("/api/template", {"template": "{{ device_id('device_tracker.su7') }}"})
+    webhook_id = register_phone(hass)
+    add_share_automation(hass, vehicle, phone_device_id(hass), notify=True)
+    wait_for(hass, "automation.share_a_place_to_the_su7", "on", 30)
+    log_in(page, hass)
+
+    page.goto(f"{hass.url}/config/automation/edit/{SHARE_AUTOMATION_ID}")
+    confirm_http_settings(page)  # done already if test_readme_pictures ran
+    blueprint = page.get_by_text("Car Bridge: Share a place to the car", exact=True)
+    expect(blueprint.filter(visible=True)).to_be_visible()
+    for name in ("Vehicle", "Phones", "When", "Tell the phone"):
+        expect(page.get_by_text(name, exact=True).filter(visible=True)).to_be_visible()
+    # the picked vehicle and phone, and notify on
+    for picked in ("SU7", "Pixel 8"):
+        expect(page.get_by_text(picked, exact=True).filter(visible=True).first).to_be_visible()
+    expect(page.get_by_role("switch")).to_be_checked()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(DOCS / "share_blueprint.png"), full_page=True)
+
+    # A place shared from Google Maps: held (pending) until the car is next in use.
+    share_place(hass, webhook_id)
+    wait_for(
+        hass,
+        "sensor.su7_destination",
+        lambda s: s["state"] == "Westergasfabriek" and s["attributes"]["status"] == "pending",
+        30,
+    )
+    # The more-info dialog's details: the state and every attribute.
+    page.goto(
+        f"{hass.url}/car-bridge/su7?more-info-entity-id=sensor.su7_destination&more-info-view=details"
+    )
+    # (the rows' texts are not in the DOM's text, only in the accessibility tree)
+    expect(page.get_by_role("dialog")).to_match_aria_snapshot(
+        """
+        - list "Entity":
+          - listitem: State Westergasfabriek
+        - list "Attributes":
+          - listitem: Address Polonceaukade 27, Amsterdam
+          - listitem: Status Waiting for the next trip
+        """
+    )
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(DOCS / "destination_sensor.png"))

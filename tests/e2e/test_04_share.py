@@ -10,6 +10,7 @@ from .conftest import Hass, wait_for, wait_for_entry_loaded
 from .test_02_drive import ensure_vehicle, set_time_factor
 
 PHONE_ID = "e2e-pixel-8"
+SHARE_AUTOMATION_ID = "car_bridge_e2e_share"
 # About 3 km north-east of the demo home (Amsterdam), as Google Maps shares a place.
 PLACE_LAT, PLACE_LON = 52.3900, 4.9300
 SHARED = (
@@ -45,39 +46,31 @@ def register_phone(hass: Hass) -> str:
     return str(registration["webhook_id"])
 
 
-def add_share_automation(hass: Hass, vehicle: str, phone: str) -> None:
+def phone_device_id(hass: Hass) -> str:
+    """Return the device id of the phone register_phone() registered."""
+    # device_id() also takes a device's name.
+    phone = hass.api("/api/template", {"template": "{{ device_id('Pixel 8') or '' }}"})
+    assert phone, "the registered phone has no device"
+    return str(phone)
+
+
+def add_share_automation(hass: Hass, vehicle: str, phone: str, *, notify: bool = False) -> None:
+    """Create automation.share_a_place_to_the_su7 from the share_place blueprint."""
     result = hass.api(
-        "/api/config/automation/config/car_bridge_e2e_share",
+        f"/api/config/automation/config/{SHARE_AUTOMATION_ID}",
         {
             "alias": "Share a place to the SU7",
             "use_blueprint": {
                 "path": "car_bridge/share_place.yaml",
-                "input": {"vehicle": vehicle, "phones": [phone], "notify": False},
+                "input": {"vehicle": vehicle, "phones": [phone], "notify": notify},
             },
         },
     )
     assert result == {"result": "ok"}
 
 
-async def test_a_shared_link_makes_the_car_drive_there_on_its_next_trip(hass_server: Hass) -> None:
-    hass = hass_server
-    entry_id = await asyncio.to_thread(ensure_vehicle, hass)
-    set_time_factor(hass, entry_id, 60)
-    await asyncio.to_thread(wait_for_entry_loaded, hass, entry_id, 60)
-    vehicle = hass.api("/api/template", {"template": "{{ device_id('device_tracker.su7') }}"})
-    hass.api("/api/services/lock/lock", {"entity_id": "lock.su7_doors"})
-    await asyncio.to_thread(wait_for, hass, "lock.su7_doors", "locked", 30)
-    # A drive of an earlier test has ended.
-    await asyncio.to_thread(wait_for, hass, "binary_sensor.su7_moving", "off", 600)
-
-    webhook_id = register_phone(hass)
-    # device_id() also takes a device's name.
-    phone = hass.api("/api/template", {"template": "{{ device_id('Pixel 8') or '' }}"})
-    assert phone, "the registered phone has no device"
-    add_share_automation(hass, vehicle, phone)
-    await asyncio.to_thread(wait_for, hass, "automation.share_a_place_to_the_su7", "on", 30)
-
-    # What the Android app's share sheet sends, through the phone's own webhook.
+def share_place(hass: Hass, webhook_id: str) -> None:
+    """What the Android app's share sheet sends, through the phone's own webhook."""
     hass.api(
         f"/api/webhook/{webhook_id}",
         {
@@ -93,6 +86,24 @@ async def test_a_shared_link_makes_the_car_drive_there_on_its_next_trip(hass_ser
             },
         },
     )
+
+
+async def test_a_shared_link_makes_the_car_drive_there_on_its_next_trip(hass_server: Hass) -> None:
+    hass = hass_server
+    entry_id = await asyncio.to_thread(ensure_vehicle, hass)
+    set_time_factor(hass, entry_id, 60)
+    await asyncio.to_thread(wait_for_entry_loaded, hass, entry_id, 60)
+    vehicle = hass.api("/api/template", {"template": "{{ device_id('device_tracker.su7') }}"})
+    hass.api("/api/services/lock/lock", {"entity_id": "lock.su7_doors"})
+    await asyncio.to_thread(wait_for, hass, "lock.su7_doors", "locked", 30)
+    # A drive of an earlier test has ended.
+    await asyncio.to_thread(wait_for, hass, "binary_sensor.su7_moving", "off", 600)
+
+    webhook_id = register_phone(hass)
+    add_share_automation(hass, vehicle, phone_device_id(hass))
+    await asyncio.to_thread(wait_for, hass, "automation.share_a_place_to_the_su7", "on", 30)
+
+    share_place(hass, webhook_id)
     pending = await asyncio.to_thread(
         wait_for,
         hass,
