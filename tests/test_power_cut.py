@@ -44,6 +44,20 @@ SPEED_MS = 30.0  # 108 km/h: a believable drive, 6.5 km in under four minutes
 EVENT_TYPES = {"approaching", "arrived_home", "left_home", "leaving"}
 
 
+def capture(hass: HomeAssistant, types: set[str]) -> list[Event]:
+    """Return the list the ``car_bridge_event``s of these types will be appended to."""
+    events: list[Event] = []
+
+    @callback
+    def _append(event: Event) -> None:
+        events.append(event)
+
+    hass.bus.async_listen(
+        EVENT_CAR_BRIDGE, _append, event_filter=callback(lambda d: d["type"] in types)
+    )
+    return events
+
+
 def _key(event: Event) -> tuple[str, float | None]:
     return event.data["type"], event.data.get("threshold_km")
 
@@ -222,15 +236,7 @@ async def test_a_power_cut_after_an_event_neither_repeats_nor_loses_it(
     hass.data["car_bridge_test_storage"] = hass_storage
     key = f"{DOMAIN}.{kind.entry.entry_id}"
     # Approach events only: the simulator is driven by send_destination (destination_sent).
-    events: list[Event] = []
-
-    @callback
-    def _approach(event: Event) -> None:
-        events.append(event)
-
-    hass.bus.async_listen(
-        EVENT_CAR_BRIDGE, _approach, event_filter=callback(lambda d: d["type"] in EVENT_TYPES)
-    )
+    events = capture(hass, EVENT_TYPES)
     #: second -> the file as a power cut at that second would leave it
     on_disk: dict[int, Any] = {}
     #: second -> the events announced by then

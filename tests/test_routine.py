@@ -42,6 +42,16 @@ def _types(events: list[Any]) -> list[str]:
     return [e.data["type"] for e in events if e.data["type"] in ("left_home", "arrived_home")]
 
 
+async def _monday_morning(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, tick: Callable[..., Any]
+) -> list[str]:
+    """Live Monday 07:30-08:10 (the commute's window); return what the car did."""
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    freezer.move_to(datetime.combine(MONDAY, time(7, 30), tzinfo=TZ))
+    await tick(40 * 60, until=lambda: bool(_types(events)))
+    return _types(events)
+
+
 @pytest.mark.usefixtures("at_six")
 async def test_a_new_commuting_car_predicts_at_once_then_leaves_and_comes_back(
     hass: HomeAssistant,
@@ -59,9 +69,7 @@ async def test_a_new_commuting_car_predicts_at_once_then_leaves_and_comes_back(
     assert state.attributes["usual_trip_km"] == 12.0
 
     events = async_capture_events(hass, EVENT_CAR_BRIDGE)
-    freezer.move_to(datetime.combine(MONDAY, time(7, 30), tzinfo=TZ))
-    await tick(40 * 60, until=lambda: "left_home" in _types(events))
-    assert _types(events) == ["left_home"]
+    assert await _monday_morning(hass, freezer, tick) == ["left_home"]
     left = dt_util.now().astimezone(TZ)
     assert time(7, 36) <= left.time() <= time(7, 56)
     # 12 km at 50 km/h, 60 times faster: parked at work within a minute.
@@ -85,10 +93,7 @@ async def test_without_a_routine_nothing_is_learned_or_driven(
     tick: Callable[..., Any],
 ) -> None:
     assert hass.states.get(SENSOR).state == "unknown"
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
-    freezer.move_to(datetime.combine(MONDAY, time(7, 30), tzinfo=TZ))
-    await tick(40 * 60, until=lambda: bool(_types(events)))
-    assert _types(events) == []
+    assert await _monday_morning(hass, freezer, tick) == []
 
 
 @pytest.mark.usefixtures("at_six")
@@ -99,7 +104,4 @@ async def test_the_routine_switched_off_live_stays_home(
     tick: Callable[..., Any],
 ) -> None:
     await set_options(hass, init_integration, routine="none")
-    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
-    freezer.move_to(datetime.combine(MONDAY, time(7, 30), tzinfo=TZ))
-    await tick(40 * 60, until=lambda: bool(_types(events)))
-    assert _types(events) == []
+    assert await _monday_morning(hass, freezer, tick) == []

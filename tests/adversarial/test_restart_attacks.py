@@ -16,12 +16,21 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 
-from custom_components.car_bridge.const import DOMAIN, EVENT_CAR_BRIDGE, SAVE_DELAY_S
-from homeassistant.core import Event, HomeAssistant, callback
+from custom_components.car_bridge.const import DOMAIN, SAVE_DELAY_S
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
-from ..test_power_cut import EVENT_TYPES, Kind, _go_on, _key, _restart_at, _route, kind
+from ..test_power_cut import (
+    EVENT_TYPES,
+    Kind,
+    _go_on,
+    _key,
+    _restart_at,
+    _route,
+    capture,
+    kind,
+)
 from .conftest import Tally, log_problems
 
 __all__ = ["kind"]  # the fixture, shared with test_power_cut
@@ -73,17 +82,7 @@ async def test_random_power_cuts_after_every_event_type(  # noqa: PLR0917 - fixt
     # Conclusions of the drive only: destination_sent answers the harness's
     # send_destination, which it sends again after a restart from a file
     # older than the send (test_share covers a delivery not repeated).
-    events: list[Event] = []
-
-    @callback
-    def _conclusion(event: Event) -> None:
-        events.append(event)
-
-    hass.bus.async_listen(
-        EVENT_CAR_BRIDGE,
-        _conclusion,
-        event_filter=callback(lambda d: d["type"] in {*EVENT_TYPES, "time_to_home_below"}),
-    )
+    events = capture(hass, {*EVENT_TYPES, "time_to_home_below"})
     on_disk: dict[int, Any] = {}
     announced: dict[int, list[tuple[str, float | None]]] = {}
     fired: dict[tuple[str, float | None], int] = {}
