@@ -60,7 +60,8 @@ class NextDepartureSensor(CarBridgeEntity, SensorEntity):
         """Return how sure it is, how many departures it rests on, and the usual trip."""
         result = self.snapshot.departures
         if result is None:
-            return {"confidence": None, "departures": None, "usual_trip": None}
+            # The same attributes as a prediction has, all unknown.
+            return dict.fromkeys(("confidence", "departures", "usual_trip", "usual_trip_km"))
         return {
             "confidence": result.confidence,
             "departures": result.departures,

@@ -179,6 +179,8 @@ def test_abrp_kwh_charged_is_the_energy_added_counter() -> None:
         ok({"tlm": {k: v for k, v in OVMS_CHARGING.items() if k != "kwh_charged"}}).energy_added
         is None
     )
+    # A tlm of the counter alone is telemetry too (a charger script posts just that).
+    assert ok({"tlm": {"kwh_charged": 7.5}}).energy_added == pytest.approx(7.5)
 
 
 def test_abrp_bare_tlm_object_as_json() -> None:

@@ -44,6 +44,7 @@ FIELDS: Final = frozenset(
         "batt_temp", "cabin_temp", "odometer", "hvac_power", "hvac_setpoint",
         "tire_pressure_fl", "tire_pressure_fr", "tire_pressure_rl", "tire_pressure_rr",
         "car_model", "ideal_battery_range", "battery_range",
+        "kwh_charged",  # read below: a tlm of it alone is telemetry too
     }
 )  # fmt: skip
 #: A car this fast is driving, so no cable is connected.
