@@ -204,3 +204,44 @@ def test_extra_thresholds_and_new_home() -> None:
     assert feed.engine.state is not None
     assert feed.engine.state.distance_m > 8000
     assert feed.engine.home == moved
+
+
+def _slow_arrival(engine: ApproachEngine) -> datetime:
+    """A phone's fixes of a car coming home at 17 m/s, the last one slowed to a stop.
+
+    Return the time of the last fix: 95 m from the centre, its accuracy circle
+    not yet inside the 100 m zone, after 112 s of silence.
+    """
+    now = T0
+    for km in (3.0, 2.5, 2.0, 1.5, 1.0, 0.5, 0.38):
+        now += timedelta(seconds=30)
+        engine.update(fix_at(km, accuracy=20.0), now)
+    now += timedelta(seconds=112)
+    engine.update(fix_at(0.095, bearing=60.0, accuracy=20.0), now)
+    return now
+
+
+def test_a_lone_glitch_after_a_slow_arrival_and_a_long_silence_moves_nothing() -> None:
+    engine = ApproachEngine(ApproachConfig(thresholds_km=(5.0, 1.0)), HOME)
+    now = _slow_arrival(engine)
+    # Six silent minutes, then one fix 2.2 km away (possible for a car, at 6 m/s),
+    # then the phone is back at home.
+    events = engine.update(fix_at(2.2, bearing=200.0, accuracy=20.0), now + timedelta(seconds=350))
+    assert events == []
+    assert engine.state is not None
+    assert engine.state.distance_m < 100
+    later = [
+        e.type
+        for s in (377, 400, 430, 460)
+        for e in engine.update(fix_at(0.01, accuracy=10.0), now + timedelta(seconds=s))
+    ]
+    assert EventType.LEAVING not in later
+    assert EventType.LEFT_HOME not in later
+
+
+def test_a_real_drive_after_a_slow_arrival_and_a_long_silence_leaves_one_fix_later() -> None:
+    engine = ApproachEngine(ApproachConfig(thresholds_km=(5.0, 1.0)), HOME)
+    now = _slow_arrival(engine)
+    assert engine.update(fix_at(2.2, bearing=200.0), now + timedelta(seconds=350)) == []
+    events = engine.update(fix_at(2.6, bearing=200.0), now + timedelta(seconds=380))
+    assert [(e.type, e.threshold_km) for e in events] == [(EventType.LEAVING, 1.0)]

@@ -35,9 +35,11 @@ CONFIRM_POSSIBLE = 1.0
 CONFIRM_IMPOSSIBLE = 2.0
 #: A confirming fix less accurate than this counts for half.
 CONFIRM_FULL_WEIGHT_M = 100.0
-#: Known slower than this (m/s), a car stands; for this long (s) after it
-#: was last seen, a far fix needs an agreeing one.
-STANDING_MPS = 1.5
+#: Known slower than this (m/s), a car stands or is coming to a stop (a
+#: phone's average over a silence in which the car slowed down and parked
+#: says 2-4 m/s); for this long (s) after it was last seen, a far fix needs an
+#: agreeing one.
+STANDING_MPS = 4.0
 STANDING_GAP_S = 600.0
 #: Positions remembered to recognise a stale fix delivered again, and for
 #: how long (s) a repeat of one is a re-delivery.
