@@ -67,11 +67,12 @@ UNDER_WAY_S = 180.0
 #: A trip that starts inside a band teaches it if it covers this much of it.
 MIN_COVER_FRACTION = 0.25
 MIN_COVER_M = 200.0
-#: Today's pace counts against the profile over at least this much learned
-#: time (s); its ratio is bounded, and weighs ``span / (span + RATIO_HALF_S)``.
-MIN_RATIO_SPAN_S = 30.0
+#: Today's pace counts against the profile over the latest stretch with at
+#: least RATIO_SPAN_S of learned time (else the longest, if MIN_RATIO_SPAN_S):
+#: only a delay or gain beyond RATIO_SLACK_S (s) counts, within RATIO_BOUNDS.
+MIN_RATIO_SPAN_S = 60.0
 RATIO_SPAN_S = 600.0
-RATIO_HALF_S = 180.0
+RATIO_SLACK_S = 30.0
 RATIO_BOUNDS = (0.33, 3.0)
 
 
@@ -282,5 +283,9 @@ class Pace:
             return 1.0
         actual, expected = best
         low, high = RATIO_BOUNDS
-        ratio = max(low, min(high, actual / expected))
-        return 1.0 + (ratio - 1.0) * expected / (expected + RATIO_HALF_S)
+        # Within a band the pace is not even (a light, a faster stretch) and
+        # crossing times are estimates: only a difference beyond that slack is
+        # today's own.
+        excess = max(0.0, abs(actual - expected) - RATIO_SLACK_S)
+        ratio = (expected + math.copysign(excess, actual - expected)) / expected
+        return max(low, min(high, ratio))
