@@ -135,8 +135,8 @@ def test_a_jam_today_still_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Pace, "_ratio", lambda self, t, distance, learned: 1.0)
     learned_alone = jammed()
     assert learned_alone > 2.5  # the learned time alone is about half the truth
-    assert scaled <= 2.0
-    assert scaled < learned_alone - 0.5
+    assert scaled <= 1.75
+    assert scaled < learned_alone - 1.0
 
 
 def test_on_a_road_around_home_a_learned_estimate_stays() -> None:
@@ -173,6 +173,18 @@ def test_a_long_stop_or_outage_teaches_nothing_beyond_it() -> None:
     Days(eng).feed(observe(gap, DRIFT, seed=6))
     bands = eng._eta.pace.profile.bands
     assert bands[EDGES_M.index(8000) - 1] is None
+
+
+def test_slow_fixes_cross_an_edge_at_the_pace_before_them() -> None:
+    """A phone's next fix comes 5 min later, the car parked: it arrived at its pace, not then."""
+    pace = Pace()
+    for t in range(0, 181, 30):  # 15 m/s, a fix every 30 s, the last 300 m out
+        pace.observe(float(t), 3000.0 - 15.0 * t, at_home=False, moving=True)
+    pace.observe(480.0, -100.0, at_home=True, moving=False)
+    band = pace.profile.bands[0]
+    assert band is not None
+    # Spread evenly over the gap the last 500 m would have taken 4 min (2 m/s).
+    assert band.pace == pytest.approx(1 / 15.0, rel=0.05)
 
 
 def test_an_absurd_pace_is_not_learned() -> None:

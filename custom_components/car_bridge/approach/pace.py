@@ -169,7 +169,7 @@ class Pace:
     from the zone edge (negative inside the zone).
     """
 
-    __slots__ = ("_active", "_cross", "_far", "_moved", "_prev", "_rate", "profile")
+    __slots__ = ("_active", "_cross", "_far", "_left", "_moved", "_prev", "_rate", "profile")
 
     def __init__(self) -> None:
         """Start without a profile or a trip."""
@@ -181,9 +181,11 @@ class Pace:
         self._active = False
         #: Per edge, when the car crossed it inwards since it was last well
         #: beyond it (None: beyond it, or not seen).
-        self._cross: list[float | None] = [None] * len(EDGES_M)
-        #: The trip's farthest point (time, distance): where it turned home.
+        self._cross: list[tuple[float, float] | None] = [None] * len(EDGES_M)
+        #: The trip's farthest point (time, distance): where it turned home,
+        #: and the first fix after it left (None: not yet left).
         self._far = (0.0, -math.inf)
+        self._left: float | None = None
         self._prev = (0.0, 0.0)
         self._moved = -math.inf
         #: Closing speed (m/s) between the last two fixes far enough apart.
@@ -211,13 +213,18 @@ class Pace:
             if distance > edge + NOISE_M:
                 self._cross[k] = None
             elif pd > edge >= distance and self._cross[k] is None:
-                self._cross[k] = self._crossed(pt, pd, t, distance, edge)
+                when = self._crossed(pt, pd, t, distance, edge)
+                # Its uncertainty (s): a quarter of the time between the fixes.
+                self._cross[k] = (when, (t - pt) / 4)
         if t - pt >= SLOW_FIXES_S:  # shorter: mostly GPS noise
             self._rate = (pd - distance) / (t - pt)
         far_d = self._far[1]
         if distance >= far_d or (not moving and far_d - distance <= STILL_M):
             # Standing at its farthest point, the car has not started home yet.
             self._far = (t, max(far_d, distance))
+            self._left = None
+        elif self._left is None:
+            self._left = t
         self._prev = (t, distance)
         if at_home:
             self._learn()
@@ -240,17 +247,26 @@ class Pace:
         """Whether the car moved lately on a trip being followed."""
         return self._active and t - self._moved <= UNDER_WAY_S
 
+    def _departed(self) -> tuple[float, float]:
+        """When the car left its farthest point, and the uncertainty (s) of that."""
+        far_t = self._far[0]
+        if self._left is None:
+            return far_t, 0.0
+        # It left between the last fix there and the first one away.
+        return (far_t + self._left) / 2, (self._left - far_t) / 2
+
     def _learn(self) -> None:
-        cross, (far_t, far_d) = self._cross, self._far
+        cross, far_d = self._cross, self._far[1]
+        departed = self._departed()[0]
         for k in range(BANDS):
             inner, outer = cross[k], cross[k + 1]
             low, high = EDGES_M[k], EDGES_M[k + 1]
             if inner is None:
                 continue
             if outer is not None:
-                seconds, covered = inner - outer, high - low
-            elif low < far_d <= high and far_t <= inner:
-                seconds, covered = inner - far_t, far_d - low
+                seconds, covered = inner[0] - outer[0], high - low
+            elif low < far_d <= high and departed <= inner[0]:
+                seconds, covered = inner[0] - departed, far_d - low
                 if covered < max(MIN_COVER_M, MIN_COVER_FRACTION * (high - low)):
                     continue
             else:
@@ -270,22 +286,22 @@ class Pace:
         """How today's pace compares with the profile's since a recent mark (1: the same)."""
         if not self._active:
             return 1.0
-        marks = [(c, EDGES_M[k]) for k, c in enumerate(self._cross) if c is not None]
-        marks.append(self._far)
-        best: tuple[float, float] | None = None  # (actual s, learned s)
-        for mark_t, mark_d in marks:  # innermost (latest) first
+        marks = [(c[0], c[1], EDGES_M[k]) for k, c in enumerate(self._cross) if c is not None]
+        marks.append((*self._departed(), self._far[1]))
+        best: tuple[float, float, float] | None = None  # (actual s, learned s, unsure s)
+        for mark_t, unsure, mark_d in marks:  # innermost (latest) first
             if mark_d <= distance or (before := self.profile.time_from(mark_d)) is None:
                 continue
-            best = (t - mark_t, before - learned)
+            best = (t - mark_t, before - learned, unsure)
             if best[1] >= RATIO_SPAN_S:
                 break
         if best is None or best[1] < MIN_RATIO_SPAN_S:
             return 1.0
-        actual, expected = best
+        actual, expected, unsure = best
         low, high = RATIO_BOUNDS
         # Within a band the pace is not even (a light, a faster stretch) and
         # crossing times are estimates: only a difference beyond that slack is
         # today's own.
-        excess = max(0.0, abs(actual - expected) - RATIO_SLACK_S)
+        excess = max(0.0, abs(actual - expected) - RATIO_SLACK_S - unsure)
         ratio = (expected + math.copysign(excess, actual - expected)) / expected
         return max(low, min(high, ratio))
