@@ -139,17 +139,54 @@ def test_a_jam_today_still_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     assert scaled < learned_alone - 1.0
 
 
+def _home_then_along(ring_m: float = 3100.0) -> Path:
+    """Heading home from 6 km, then along a road around home (5 degrees off its tangent)."""
+    start = ring_m + 300.0
+    inward: Path = [
+        (float(t), 6000.0 - 14.0 * t, 0.0, 14.0) for t in range(int((6000 - start) / 14))
+    ]
+    t0 = inward[-1][0] + 1
+    return inward + [(t + t0, n, e, v) for t, n, e, v in tangential(ring_m)]
+
+
 def test_on_a_road_around_home_a_learned_estimate_stays() -> None:
+    errors = Errors(white=5.0, report_speed=True)
     days = Days()
     for seed in (11, 12):
         days.home(OPEN, DRIFT, seed)
-    shown = days.feed(observe(tangential(3100.0), Errors(white=5.0, report_speed=True), seed=4))
+    shown = days.feed(observe(_home_then_along(), errors, seed=4))
     along = [eta for _, eta, direction in shown if direction is Direction.STATIONARY]
     assert along, "the road along the ring is seen as stationary"
     assert sum(eta is not None for eta in along) >= 0.9 * len(along)
     # Without a profile the closing speed gives nothing there.
-    fresh = Days().feed(observe(tangential(3100.0), Errors(white=5.0, report_speed=True), seed=4))
+    fresh = Days().feed(observe(_home_then_along(), errors, seed=4))
     assert all(eta is None for _, eta, d in fresh if d is Direction.STATIONARY)
+
+
+def test_no_learned_estimate_while_driving_on_away_after_a_stop() -> None:
+    """Out 1.2 km, 10 min stopped, then on away: nothing to show, nothing to fire.
+
+    Its direction stays stationary until it has moved far enough to judge
+    (as after a restart minutes later: tests/adversarial/test_restart_attacks
+    caught it), but it is going away.
+    """
+    config = ApproachConfig(time_to_home_minutes=(3.0,))
+    days = Days(ApproachEngine(config, HOME))
+    for seed in (11, 12):
+        days.home(OPEN, DRIFT, seed)
+    out: Path = [(float(t), 300.0 + 30.0 * t, 0.0, 30.0) for t in range(30)]
+    out += [(30.0 + t, 1200.0, 0.0, 0.0) for t in range(600)]
+    out += [(630.0 + t, 1200.0 + 30.0 * t, 0.0, 30.0) for t in range(100)]
+    fired = []
+    shown = []
+    for now, fix, _ in observe(out, Errors(white=5.0, report_speed=True), seed=8):
+        fired += [e for e in days.engine.update(fix, now + days.at) if e.minutes is not None]
+        state = days.engine.state
+        assert state is not None
+        shown.append(((now - T0).total_seconds(), state.direction, state.time_to_home_min))
+    assert any(d is Direction.STATIONARY for t, d, _ in shown if t >= 630)  # the case
+    assert all(eta is None for _, _, eta in shown)
+    assert not fired
 
 
 def test_a_long_stop_or_outage_teaches_nothing_beyond_it() -> None:

@@ -80,10 +80,14 @@ class TimeToHome:
         eta = self._closing(
             state, sample, last, elapsed, home=home, centre_m=centre_m, time_scale=time_scale
         )
-        if not state.at_home and (
-            state.direction is Direction.TOWARDS
-            or (state.direction is Direction.STATIONARY and self.pace.under_way(now_s))
-        ):
+        # Along a road around home the learned time to home stays: a value
+        # shown while heading home is kept while the car moves on, no further.
+        along = (
+            state.direction is Direction.STATIONARY
+            and state.time_to_home_min is not None
+            and self.pace.along(now_s, edge_m)
+        )
+        if not state.at_home and (state.direction is Direction.TOWARDS or along):
             learned = self.pace.estimate_s(now_s, edge_m)
             if learned is not None:
                 eta = round(learned / 60)

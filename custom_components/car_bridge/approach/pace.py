@@ -169,7 +169,17 @@ class Pace:
     from the zone edge (negative inside the zone).
     """
 
-    __slots__ = ("_active", "_cross", "_far", "_left", "_moved", "_prev", "_rate", "profile")
+    __slots__ = (
+        "_active",
+        "_cross",
+        "_far",
+        "_left",
+        "_moved",
+        "_nearest",
+        "_prev",
+        "_rate",
+        "profile",
+    )
 
     def __init__(self) -> None:
         """Start without a profile or a trip."""
@@ -186,6 +196,8 @@ class Pace:
         #: and the first fix after it left (None: not yet left).
         self._far = (0.0, -math.inf)
         self._left: float | None = None
+        #: The nearest the trip came to home (m).
+        self._nearest = math.inf
         self._prev = (0.0, 0.0)
         self._moved = -math.inf
         #: Closing speed (m/s) between the last two fixes far enough apart.
@@ -195,11 +207,13 @@ class Pace:
         self.restart()
         self._active = True
         self._far = self._prev = (t, distance)
+        self._nearest = distance
         self._moved = t if moving else -math.inf
 
     def observe(self, t: float, distance: float, *, at_home: bool, moving: bool) -> None:
         """Follow the trip by one accepted fix; learn from it when it arrives home."""
-        if not self._active or t - self._prev[0] > MAX_GAP_S:
+        gap = t - self._prev[0]
+        if not self._active or not 0 <= gap <= MAX_GAP_S:  # unseen, or the clock set back
             if not at_home:
                 self._start(t, distance, moving=moving)
             return
@@ -226,6 +240,7 @@ class Pace:
         elif self._left is None:
             self._left = t
         self._prev = (t, distance)
+        self._nearest = min(self._nearest, distance)
         if at_home:
             self._learn()
             self.restart()
@@ -243,9 +258,11 @@ class Pace:
             return linear
         return min(linear, pt + (pd - edge) / self._rate) if t - pt > SLOW_FIXES_S else linear
 
-    def under_way(self, t: float) -> bool:
-        """Whether the car moved lately on a trip being followed."""
-        return self._active and t - self._moved <= UNDER_WAY_S
+    def along(self, t: float, distance: float) -> bool:
+        """Whether the car moved lately on a trip being followed, and not away from home."""
+        return (
+            self._active and t - self._moved <= UNDER_WAY_S and distance <= self._nearest + NOISE_M
+        )
 
     def _departed(self) -> tuple[float, float]:
         """When the car left its farthest point, and the uncertainty (s) of that."""
