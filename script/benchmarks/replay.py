@@ -14,8 +14,12 @@ at 1 s, 15 s or phone sampling. The same fixes go to
 Per engine: false events, missed events, delay of each event (s and m past
 the threshold), direction changes while parked, and for drives the
 time-to-home error (MAE over the last 15 min) and coverage (share of fixes of
-the last 15 min with a value). There are no recorded real traces in the
-repository yet: every path is synthetic.
+the last 15 min with a value). For drives home the time to home is also
+scored *learned*: the same route is first driven home three times (other
+seeds, each after the drive out and an hour parked) through one engine,
+which learns the car's pace (``approach/pace.py``), and the fourth trip (the
+first trip's fixes again) is scored. There are no recorded real traces in
+the repository yet: every path is synthetic.
 
 ``script/bench`` prints the table after the JSON figures (whose ``replay``
 group holds the same rows); ``script/bench_replay.py [--quick]`` prints the
@@ -25,7 +29,7 @@ table alone (quick: 1-hour parks, two seeds).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 import math
 import statistics
 from typing import Any
@@ -42,6 +46,7 @@ from tests.approach.noise import (
     Errors,
     Observed,
     Path as TruePath,
+    commute_out,
     depart,
     drive,
     observe,
@@ -98,17 +103,46 @@ def _edge_of(fix: Any) -> float:
     return ellipsoid_distance(fix.latitude, fix.longitude, HOME.latitude, HOME.longitude)
 
 
-def run_engine(observed: Observed) -> tuple[list[Event], list[tuple[float, Any]]]:
-    """Feed the fixes to Car Bridge's engine; return its events and its states."""
-    engine = ApproachEngine(ApproachConfig(thresholds_km=THRESHOLDS_KM), HOME)
+def run_engine(
+    observed: Observed, engine: ApproachEngine | None = None, shift: timedelta = timedelta()
+) -> tuple[list[Event], list[tuple[float, Any]]]:
+    """Feed the fixes (``shift`` later) to Car Bridge's engine; return its events and states."""
+    if engine is None:
+        engine = ApproachEngine(ApproachConfig(thresholds_km=THRESHOLDS_KM), HOME)
     events: list[Event] = []
     states: list[tuple[float, Any]] = []
     for now, fix, truth in observed:
         t = (now - T0).total_seconds()
         edge = max(0.0, truth - HOME.radius)
-        events += [(t, ev.type.value, ev.threshold_km, edge) for ev in engine.update(fix, now)]
+        new = engine.update(fix, now + shift)
+        events += [(t, ev.type.value, ev.threshold_km, edge) for ev in new]
         states.append((t, engine.state))
     return events, states
+
+
+#: Trips home replayed through one engine before the scored one (learned case).
+LEARN_TRIPS = 3
+
+
+def run_learned(
+    path: TruePath, errors: Errors, observed: Observed, *, seed: int
+) -> tuple[list[Event], list[tuple[float, Any]]]:
+    """Drive ``path`` home LEARN_TRIPS times first, then replay ``observed`` as run_engine.
+
+    Each trip is a day: out along the route reversed, parked an hour where
+    the drive home starts, then the drive home; all through one engine.
+    """
+    engine = ApproachEngine(ApproachConfig(thresholds_km=THRESHOLDS_KM), HOME)
+    out = commute_out(path, park_s=HOUR)
+    at = timedelta()
+    for i in range(LEARN_TRIPS + 1):
+        run_engine(observe(out, errors, seed=2000 + 10 * seed + i), engine, at)
+        at += timedelta(seconds=out[-1][0] + 1)
+        if i == LEARN_TRIPS:
+            break
+        run_engine(observe(path, errors, seed=1000 + 10 * seed + i), engine, at)
+        at += timedelta(seconds=path[-1][0] + 1)
+    return run_engine(observed, engine, at)
 
 
 @dataclass
@@ -245,14 +279,19 @@ def bench_replay(*, quick: bool = False) -> dict[str, Any]:
         for model_name, model in MODELS.items():
             for sampling in SAMPLINGS:
                 per: dict[str, list[Score]] = {"car_bridge": [], "core": []}
+                learned: list[Score] = []
+                home_drive = any(k == "arrived_home" for _, k, _, _ in truth_events(path))
                 for seed in seeds:
                     errors = Errors(**{**model.__dict__, "sampling": sampling})
                     observed = observe(path, errors, seed=seed)
                     for engine, runner in (("car_bridge", run_engine), ("core", run_core)):
                         events, states = runner(observed)
                         per[engine].append(score(path, events, states, parked_from=parked_from))
+                    if home_drive:
+                        events, states = run_learned(path, errors, observed, seed=seed)
+                        learned.append(score(path, events, states, parked_from=parked_from))
                 rows += [
-                    _figures(name, model_name, sampling, engine, scores)
+                    _figures(name, model_name, sampling, engine, scores, learned=learned)
                     for engine, scores in per.items()
                 ]
     totals = {
@@ -270,7 +309,7 @@ def table(figures: dict[str, Any]) -> str:
     header = (
         f"{'case':34} {'errors':38} {'rate':5} | {'engine':5} "
         f"{'false':>5} {'miss':>4} {'p50 s':>6} {'max s':>6} {'max m':>6} {'flips':>5} "
-        f"{'ETA MAE':>7} {'cover':>6}"
+        f"{'ETA MAE':>7} {'cover':>6} {'learned':>7} {'cover':>6}"
     )
     lines = [header, "-" * len(header)]
     lines += [_row(r) for r in figures["rows"]]
@@ -283,14 +322,21 @@ def table(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _figures(
-    case: str, model: str, sampling: str, engine: str, scores: list[Score]
-) -> dict[str, Any]:
-    delays_s = [d for s in scores for d in s.delays_s]
-    delays_m = [d for s in scores for d in s.delays_m]
+def _eta(scores: list[Score]) -> tuple[float | None, float | None]:
+    """Return the time-to-home MAE (min) and coverage of ``scores``."""
     errors = [e for s in scores for e in s.eta_errors]
     due = sum(s.eta_due for s in scores)
     shown = sum(s.eta_shown for s in scores)
+    return statistics.mean(errors) if errors else None, shown / due if due else None
+
+
+def _figures(
+    case: str, model: str, sampling: str, engine: str, scores: list[Score], *, learned: list[Score]
+) -> dict[str, Any]:
+    delays_s = [d for s in scores for d in s.delays_s]
+    delays_m = [d for s in scores for d in s.delays_m]
+    mae, coverage = _eta(scores)
+    mae_learned, coverage_learned = _eta(learned) if engine == "car_bridge" else (None, None)
     return {
         "case": case,
         "errors": model,
@@ -302,8 +348,10 @@ def _figures(
         "delay_s_max": max(delays_s) if delays_s else None,
         "delay_m_max": max(delays_m) if delays_m else None,
         "parked_direction_changes": sum(s.parked_flips for s in scores),
-        "eta_mae_min": statistics.mean(errors) if errors else None,
-        "eta_coverage": shown / due if due else None,
+        "eta_mae_min": mae,
+        "eta_coverage": coverage,
+        "eta_mae_learned_min": mae_learned,
+        "eta_coverage_learned": coverage_learned,
     }
 
 
@@ -311,12 +359,15 @@ def _row(r: dict[str, Any]) -> str:
     def fmt(value: float | None, digits: int = 0) -> str:
         return "-" if value is None else f"{value:.{digits}f}"
 
-    coverage = r["eta_coverage"]
+    def pct(value: float | None) -> str:
+        return f"{fmt(None if value is None else 100 * value):>5}%"
+
     return (
         f"{r['case']:34} {r['errors']:38} {r['sampling']:5} | "
         f"{'CB' if r['engine'] == 'car_bridge' else 'core':5} "
         f"{r['false']:>5} {r['missed']:>4} {fmt(r['delay_s_p50']):>6} "
         f"{fmt(r['delay_s_max']):>6} {fmt(r['delay_m_max']):>6} "
         f"{r['parked_direction_changes']:>5} {fmt(r['eta_mae_min'], 2):>7} "
-        f"{fmt(None if coverage is None else 100 * coverage):>5}%"
+        f"{pct(r['eta_coverage'])} {fmt(r['eta_mae_learned_min'], 2):>7} "
+        f"{pct(r['eta_coverage_learned'])}"
     )

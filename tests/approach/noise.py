@@ -211,6 +211,14 @@ def tangential(ring_m: float, *, kmh: float = 50.0, angle_deg: float = 5.0) -> P
     return path
 
 
+def commute_out(home_drive: Path, *, park_s: float = 3600.0) -> Path:
+    """The day before ``home_drive``: its route reversed from home, then parked where it starts."""
+    rows = [row for row in home_drive if (row[1], row[2]) != (0.0, 0.0)]
+    end = rows[-1][0]
+    out: Path = [(end - t, n, e, v) for t, n, e, v in reversed(rows)]
+    return out + [(end + 1 + s, rows[0][1], rows[0][2], 0.0) for s in range(int(park_s))]
+
+
 def without(path: Path, start_s: float, end_s: float) -> Path:
     """The path with no fixes between two times (a tunnel, an app asleep)."""
     return [row for row in path if not start_s <= row[0] < end_s]

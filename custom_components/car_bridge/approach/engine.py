@@ -54,6 +54,7 @@ from .model import (
     normalize_minutes,
 )
 from .outage import Comeback
+from .pace import PaceProfile
 from .resume import Resumable
 from .still import Still
 
@@ -110,7 +111,7 @@ class ApproachEngine(Judging, Resumable):
         self._thresholds.clear()
         self._thresholds.saved = {}
         self._minutes.clear()
-        self._eta.reset()
+        self._eta.restart()
         self._still: Still | None = None
         #: Whether the car is under way (it moved since it last stood still).
         self._moving = False
@@ -157,6 +158,8 @@ class ApproachEngine(Judging, Resumable):
         if (home is None or home == self._home) and exists == self._home_exists:
             return
         if home is not None:
+            if home != self._home:  # the learned pace was measured from the old zone
+                self._eta.pace.profile = PaceProfile()
             self._home = home
         self._home_exists = exists
         last = self._last
@@ -237,7 +240,7 @@ class ApproachEngine(Judging, Resumable):
         self._still = None
         self._moving = False
         self._comeback.place = None
-        self._eta.reset()
+        self._eta.restart()
         self._thresholds.clear()
         self._thresholds.sync(self._state.distance_m)
         self._minutes.sync(self._state)
@@ -306,6 +309,7 @@ class ApproachEngine(Judging, Resumable):
                 time_to_home_min=prev.time_to_home_min,
                 at_home=at_home,
             )
+        moving = significant or (reported_moving and still is None)  # for pace, minutes
         self._state = self._eta.update(
             state,
             sample,
@@ -314,9 +318,9 @@ class ApproachEngine(Judging, Resumable):
             home=self._home,
             centre_m=self._centre_m,
             time_scale=self.config.time_scale,
+            moving=moving,
         )
         self._maybe_stationary(now)
-        moving = significant or (reported_moving and still is None)  # for minutes
         events += self._minutes.update(self._state, moving=moving)
         events.sort(key=event_order)
         return events

@@ -1,4 +1,4 @@
-"""Time to home: a smoothed closing speed and the remaining distance.
+"""Time to home: the car's learned pace home, else a smoothed closing speed.
 
 Pure Python, no Home Assistant imports.
 """
@@ -11,6 +11,7 @@ import math
 
 from .geo import bearing_deg
 from .model import ApproachState, Direction, Home, Sample
+from .pace import Pace
 
 #: Time constant of the smoothed closing speed behind time to home.
 ETA_TIME_CONSTANT_S = 240.0
@@ -36,18 +37,29 @@ class TimeToHome:
     distance since the previous fix. It is averaged over time with a time
     constant of a few minutes, so stops at lights count and noise does not;
     samples count only while the vehicle is under way.
+
+    Where the car's learned pace (:mod:`.pace`) covers its distance, that
+    gives the time to home instead, also while the car is under way along a
+    road around home (direction stationary); the closing speed is the
+    fallback (a first trip, a distance never driven home from).
     """
 
-    __slots__ = ("speed_sum", "speed_weight")
+    __slots__ = ("pace", "speed_sum", "speed_weight")
 
     def __init__(self) -> None:
         """Start without evidence."""
         self.speed_sum = 0.0
         self.speed_weight = 0.0
+        self.pace = Pace()
 
     def reset(self) -> None:
         """Forget the average (the car stopped or turned)."""
         self.speed_sum = self.speed_weight = 0.0
+
+    def restart(self) -> None:
+        """Forget the average and the trip under way (not what was learned)."""
+        self.reset()
+        self.pace.restart()
 
     def update(
         self,
@@ -59,13 +71,45 @@ class TimeToHome:
         home: Home,
         centre_m: CentreDistance,
         time_scale: float,
+        moving: bool,
     ) -> ApproachState:
         """Average one more fix; return ``state`` with the time to home it gives."""
+        now_s = sample.time.timestamp() * time_scale
+        edge_m = centre_m(sample.latitude, sample.longitude) - home.radius
+        self.pace.observe(now_s, edge_m, at_home=state.at_home, moving=moving)
+        eta = self._closing(
+            state, sample, last, elapsed, home=home, centre_m=centre_m, time_scale=time_scale
+        )
+        # Along a road around home the learned time to home stays: a value
+        # shown while heading home is kept while the car moves on, no further.
+        along = (
+            state.direction is Direction.STATIONARY
+            and state.time_to_home_min is not None
+            and self.pace.along(now_s, edge_m)
+        )
+        if not state.at_home and (state.direction is Direction.TOWARDS or along):
+            learned = self.pace.estimate_s(now_s, edge_m)
+            if learned is not None:
+                eta = round(learned / 60)
+        if eta == state.time_to_home_min:
+            return state
+        return replace(state, time_to_home_min=eta)
+
+    def _closing(
+        self,
+        state: ApproachState,
+        sample: Sample,
+        last: Sample,
+        elapsed: float,
+        *,
+        home: Home,
+        centre_m: CentreDistance,
+        time_scale: float,
+    ) -> int | None:
+        """Average one more fix's closing speed; return the time to home (min) it gives."""
         if state.direction not in (Direction.TOWARDS, Direction.AWAY_FROM) or elapsed <= 0:
             self.reset()
-            if state.time_to_home_min is None:
-                return state
-            return replace(state, time_to_home_min=None)
+            return None
         reported = sample.speed is not None and sample.heading is not None
         if reported:
             assert sample.speed is not None
@@ -91,6 +135,4 @@ class TimeToHome:
         ):
             remaining = max(0.0, centre_m(sample.latitude, sample.longitude) - home.radius)
             eta = round(remaining / speed / 60)
-        if eta == state.time_to_home_min:
-            return state
-        return replace(state, time_to_home_min=eta)
+        return eta

@@ -14,6 +14,7 @@ from .crossings import Minutes, Thresholds
 from .eta import TimeToHome
 from .gate import Gate
 from .model import ApproachConfig, ApproachState, Direction, Home, MalformedStateError, Sample
+from .pace import PaceProfile
 from .saved import LegacyState, SavedState, decode, encode
 from .still import Still
 
@@ -75,6 +76,7 @@ class Resumable:
                 speed_weight=self._eta.speed_weight,
                 crossings=self._thresholds.arms,
                 minutes=self._minutes.arms,
+                pace=self._eta.pace.profile,
             )
         )
 
@@ -115,6 +117,9 @@ class Resumable:
         self._gate.last_time, self._last_move = saved.last_time, saved.last_move
         self._still = saved.still
         self._eta.speed_sum, self._eta.speed_weight = saved.speed_sum, saved.speed_weight
+        # The pace was learned from the saved home: without it, it means nothing.
+        learned = saved.pace if saved.home is not None else None
+        self._eta.pace.profile = learned if learned is not None else PaceProfile()
         self._thresholds.saved = saved.crossings
         self._minutes.saved = saved.minutes
         self._thresholds.sync(self._state.distance_m)

@@ -12,6 +12,7 @@ from typing import Any
 from .eta import MAX_CLOSING_MPS, MAX_SPEED_WEIGHT_S
 from .gate import MAX_PENDING
 from .model import Direction, Home, Sample, normalize_km, normalize_minutes
+from .pace import PaceProfile
 from .still import Still
 
 #: Version of :meth:`ApproachEngine.as_dict` output.
@@ -52,6 +53,8 @@ class SavedState:
     speed_weight: float
     crossings: dict[float, tuple[bool, bool]]
     minutes: dict[float, bool]
+    #: The car's learned pace home (None: nothing learned, or discarded).
+    pace: PaceProfile | None = None
     #: Names of the parts that were present but could not be trusted.
     discarded: tuple[str, ...] = ()
 
@@ -88,6 +91,7 @@ def encode(saved: SavedState) -> dict[str, Any]:
         "speed": [saved.speed_sum, saved.speed_weight],
         "crossings": {str(km): [a, b] for km, (a, b) in saved.crossings.items()},
         "time_to_home": {str(m): armed for m, armed in saved.minutes.items()},
+        **({} if saved.pace is None or saved.pace.empty else {"pace": saved.pace.to_json()}),
     }
 
 
@@ -203,6 +207,8 @@ def decode(data: Any) -> SavedState | LegacyState:
             lambda k, v: (normalize_minutes(_finite(k, 0.0)), _bool(v)),
             missing_ok=True,  # saves from before time-to-home events
         ),
+        # Saves from before the learned pace have none.
+        pace=r.read("pace", PaceProfile.from_json, None) if "pace" in data else None,
         discarded=(
             *(f"state {name}" for name in state.discarded),
             *r.discarded,
