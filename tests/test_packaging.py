@@ -142,6 +142,10 @@ def test_translations_follow_hassfest_value_rules(name: str) -> None:
         assert isinstance(exception, dict), key
         assert set(exception) == {"message"}, key
     for flow in ("config", "options"):
+        # a flow's errors and aborts are plain strings (a {"message"} is never shown there)
+        for section in ("error", "abort"):
+            for key, text in strings[flow].get(section, {}).items():
+                assert isinstance(text, str), (flow, section, key)
         for step in strings[flow]["step"].values():
             # data_description only for fields the step has
             assert set(step.get("data_description", {})) <= set(step.get("data", {}))
