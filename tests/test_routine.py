@@ -105,3 +105,22 @@ async def test_the_routine_switched_off_live_stays_home(
 ) -> None:
     await set_options(hass, init_integration, routine="none")
     assert await _monday_morning(hass, freezer, tick) == []
+
+
+@pytest.mark.usefixtures("at_six")
+@pytest.mark.parametrize("entry_options", [{"routine": "none"}])
+async def test_the_routine_switched_on_for_a_new_car_brings_its_past(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assert hass.states.get(SENSOR).state == "unknown"
+    await set_options(hass, init_integration, routine="weekday_commute")
+    state = hass.states.get(SENSOR)
+    expected = dt_util.parse_datetime(state.state)
+    assert expected is not None, state
+    assert expected.astimezone(TZ).date() == MONDAY
+    assert state.attributes["departures"] >= 4
+    # Switched off and on again, it learns nothing twice.
+    learned = state.attributes["departures"]
+    await set_options(hass, init_integration, routine="none")
+    await set_options(hass, init_integration, routine="weekday_commute")
+    assert hass.states.get(SENSOR).attributes["departures"] == learned

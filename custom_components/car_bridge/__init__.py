@@ -22,7 +22,7 @@ from .const import (
 )
 from .coordinator import CarBridgeCoordinator
 from .data import CarBridgeConfigEntry, CarBridgeData
-from .departure_history import async_start_learning
+from .departure_history import async_start_learning, learn_past
 from .departure_watch import DepartureHolidays
 from .destination import DestinationHolder
 from .engines import VehicleEngines
@@ -128,6 +128,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: CarBridgeConfigEntry) ->
         home_zone=home_zone,
         holidays=holidays,
         destination=destination,
+        past_departures=built.past_departures,
     )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     # Each platform removes what the source positively no longer backs (entity_ids.py).
@@ -179,6 +180,9 @@ async def _async_update_listener(hass: HomeAssistant, entry: CarBridgeConfigEntr
     data.holidays.apply_options(config)
     if own and coordinator.apply_source_options is not None:
         coordinator.apply_source_options(config)
+        if data.past_departures is not None:
+            # A routine switched on before anything was learned brings its past.
+            learn_past(data.engines.departures, coordinator, data.past_departures)
     # A new home re-initialises the engines silently.
     data.home_zone.async_set_entity(home_zone_entity(entry))
     coordinator.async_options_applied(config)
