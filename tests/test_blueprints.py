@@ -369,6 +369,7 @@ async def test_charged_by_departure(
     await stop_automations(hass)
 
 
+@pytest.mark.parametrize("entry_options", [{"battery_start": 50.0}])  # below the taper
 async def test_charged_by_departure_plans_with_the_rate_observed_at_home(
     hass: HomeAssistant, init_integration: MockConfigEntry, tick: Callable[..., Any]
 ) -> None:
@@ -379,7 +380,7 @@ async def test_charged_by_departure_plans_with_the_rate_observed_at_home(
     )
     complete = "sensor.su7_charge_complete_at"
     # Charging at home for a while: Car Bridge measures the car's own rate.
-    await tick(900, until=lambda: bool(hass.states.get(complete).attributes["home_charge_rate"]))
+    await tick(1800, until=lambda: bool(hass.states.get(complete).attributes["home_charge_rate"]))
     observed = hass.states.get(complete).attributes["home_charge_rate"]
     assert observed
     await hass.services.async_call(

@@ -66,7 +66,9 @@ async def test_a_new_commuting_car_predicts_at_once_then_leaves_and_comes_back(
     assert local.date() == MONDAY
     assert abs((local.hour * 60 + local.minute) - (7 * 60 + 45)) <= 12
     assert state.attributes["departures"] >= 4
-    assert state.attributes["usual_trip_km"] == 12.0
+    # The usual trip is the whole time away, as a lived day records it.
+    assert state.attributes["usual_trip_km"] == 24.0
+    assert 9 * 60 <= state.attributes["usual_trip"] <= 10.5 * 60
 
     events = async_capture_events(hass, EVENT_CAR_BRIDGE)
     assert await _monday_morning(hass, freezer, tick) == ["left_home"]
@@ -79,6 +81,10 @@ async def test_a_new_commuting_car_predicts_at_once_then_leaves_and_comes_back(
     freezer.move_to(datetime.combine(MONDAY, time(17, 0), tzinfo=TZ))
     await tick(40 * 60, until=lambda: "arrived_home" in _types(events))
     assert _types(events) == ["left_home", "arrived_home"]
+    # The day lived teaches the same kind of trip as the weeks it had lived.
+    usual = hass.states.get(SENSOR).attributes
+    assert 9 * 60 <= usual["usual_trip"] <= 10.5 * 60
+    assert 20 <= usual["usual_trip_km"] <= 28
     # Tuesday's commute is next.
     tomorrow = dt_util.parse_datetime(hass.states.get(SENSOR).state).astimezone(TZ)
     assert tomorrow.date() == MONDAY + timedelta(days=1)

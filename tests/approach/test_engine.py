@@ -245,3 +245,21 @@ def test_a_real_drive_after_a_slow_arrival_and_a_long_silence_leaves_one_fix_lat
     assert engine.update(fix_at(2.2, bearing=200.0), now + timedelta(seconds=350)) == []
     events = engine.update(fix_at(2.6, bearing=200.0), now + timedelta(seconds=380))
     assert [(e.type, e.threshold_km) for e in events] == [(EventType.LEAVING, 1.0)]
+
+
+def test_a_car_crawling_in_traffic_reported_each_minute_is_not_held_back() -> None:
+    """3 m/s (stop-and-go), a fix a minute, no speed: each fix is taken as it comes."""
+    engine = ApproachEngine(ApproachConfig(thresholds_km=(5.0, 1.0)), HOME)
+    now, fired_at = T0, None
+    for i in range(12):
+        now += timedelta(seconds=60)
+        km = 5.6 - i * 0.18
+        if engine.update(fix_at(km, accuracy=10.0), now) and fired_at is None:
+            fired_at = km
+    # The first fix inside the ring (5.06 km from the centre: 4.96 km from the
+    # 100 m zone's edge) fires it, not the one after.
+    assert fired_at == pytest.approx(5.06)
+    assert engine.state is not None
+    # ... and the distance shown keeps up, within one move of the last fix.
+    last_edge = (5.6 - 11 * 0.18) * 1000 - HOME.radius
+    assert last_edge <= engine.state.distance_m <= last_edge + 200

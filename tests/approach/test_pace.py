@@ -309,3 +309,30 @@ def test_memory_is_bounded() -> None:
     assert PaceProfile.from_json(json.loads(json.dumps(pace.profile.to_json()))).to_json() == (
         pace.profile.to_json()
     )
+
+
+def test_a_long_stop_on_the_way_home_teaches_nothing_of_its_band() -> None:
+    """Five trips at 10 m/s from 3 km; then one with a 9-minute stop at 1.5 km."""
+
+    def trip(pace: Pace, start: float, stop_s: float = 0.0) -> None:
+        t, d = start, 3000.0
+        while d > 0:
+            pace.observe(t, d, at_home=False, moving=True)
+            if stop_s and 1500 <= d < 1600:
+                for s in range(30, int(stop_s) + 1, 30):  # standing, a fix each 30 s
+                    pace.observe(t + s, d, at_home=False, moving=False)
+                t += stop_s
+            t, d = t + 10.0, d - 100.0
+        pace.observe(t, -50.0, at_home=True, moving=True)
+
+    pace = Pace()
+    for n in range(5):
+        trip(pace, n * 10_000.0)
+    learned = pace.profile.time_from(1900.0)
+    assert learned == pytest.approx(190.0, abs=15)
+    trip(pace, 60_000.0, stop_s=540.0)
+    # The bands the car drove through normally still learn; the 1-2 km band keeps its pace.
+    assert pace.profile.time_from(1900.0) == pytest.approx(learned, abs=5)
+    # A stop at lights (45 s) is part of the pace and is learned.
+    trip(pace, 80_000.0, stop_s=45.0)
+    assert pace.profile.time_from(1900.0) > learned + 10

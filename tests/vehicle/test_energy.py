@@ -198,7 +198,11 @@ def test_charge_rate_and_complete_at() -> None:
 def test_the_rate_seen_at_home_is_kept_for_the_next_charge() -> None:
     meter = EnergyMeter(HOME)
     assert meter.result.home_rate_percent_per_hour is None
-    _feed(meter, *(_state(i, power=11.0, level=50 + i * 0.3, limit=80) for i in range(11)))
+    # Five minutes are too few to plan with; the rate under way is shown already.
+    short = _feed(meter, *(_state(i, power=11.0, level=50 + i * 0.3, limit=80) for i in range(6)))
+    assert short.rate_percent_per_hour == pytest.approx(18.0)
+    assert short.home_rate_percent_per_hour is None
+    _feed(meter, *(_state(i, power=11.0, level=50 + i * 0.3, limit=80) for i in range(6, 21)))
     assert meter.result.home_rate_percent_per_hour == pytest.approx(18.0)
     # Unplugged and driven away: the home rate stays, the rate under way goes.
     gone = _feed(meter, _state(20, charge=ChargeState.DISCONNECTED, position=AWAY, level=53))
@@ -212,7 +216,11 @@ def test_the_rate_seen_at_home_is_kept_for_the_next_charge() -> None:
     assert away.rate_percent_per_hour == pytest.approx(60.0)
     assert away.home_rate_percent_per_hour == pytest.approx(18.0)
     # Back home, a slower charge replaces it once measured; a restart keeps it.
-    _feed(meter, *(_state(60 + i, power=7.0, level=60 + i * 0.2, limit=80) for i in range(11)))
+    _feed(meter, *(_state(60 + i, power=7.0, level=60 + i * 0.2, limit=80) for i in range(21)))
+    assert meter.result.home_rate_percent_per_hour == pytest.approx(12.0)
+    # The taper near full is not the rate to plan with.
+    _feed(meter, _state(90, charge=ChargeState.PLUGGED_IN, level=85))
+    _feed(meter, *(_state(91 + i, power=2.0, level=85 + i * 0.02, limit=100) for i in range(31)))
     assert meter.result.home_rate_percent_per_hour == pytest.approx(12.0)
     again = EnergyMeter(HOME)
     assert again.restore(json.loads(json.dumps(meter.as_dict()))) == []
@@ -260,7 +268,8 @@ def test_save_and_restore_round_trip_through_json() -> None:
         ({"total_kwh": 2.0, "home_kwh": 1.0, "rate": {}}, ["charge_rate"]),
         ({"total_kwh": 2.0, "home_kwh": 1.0, "rate": [], "rate_at_home": "yes"}, ["charge_rate"]),
         ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": "nan"}, ["home_charge_rate"]),
-        ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": 5000}, ["home_charge_rate"]),
+        ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": 2e6}, ["home_charge_rate"]),
+        ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": 0.01}, ["home_charge_rate"]),
         ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": 0}, ["home_charge_rate"]),
         ({"total_kwh": 2.0, "home_kwh": 1.0, "home_rate": [12]}, ["home_charge_rate"]),
         (

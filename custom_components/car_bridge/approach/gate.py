@@ -35,11 +35,14 @@ CONFIRM_POSSIBLE = 1.0
 CONFIRM_IMPOSSIBLE = 2.0
 #: A confirming fix less accurate than this counts for half.
 CONFIRM_FULL_WEIGHT_M = 100.0
-#: Known slower than this (m/s), a car stands or is coming to a stop (a
-#: phone's average over a silence in which the car slowed down and parked
-#: says 2-4 m/s); for this long (s) after it was last seen, a far fix needs an
-#: agreeing one.
-STANDING_MPS = 4.0
+#: Known slower than this (m/s), a car stands; for this long (s) after it
+#: was last seen, a far fix needs an agreeing one.
+STANDING_MPS = 1.5
+#: ... and slower than this after a silence this long (s): a phone's average
+#: over a silence in which the car slowed down and parked says 2-4 m/s. (Not
+#: at every fix: a car crawling in traffic, reported each minute, is not held.)
+STOPPING_MPS = 4.0
+SILENCE_S = 120.0
 STANDING_GAP_S = 600.0
 #: Positions remembered to recognise a stale fix delivered again, and for
 #: how long (s) a repeat of one is a re-delivery.
@@ -237,10 +240,11 @@ class Gate:
         # its speed, is confirmed by the next fix: after a silence a glitch
         # looks just like a drive.
         # (After a long silence a first fix is news: it is taken.)
+        gap = (sample.time - last.time).total_seconds() * self.time_scale
         standing = (
             self.speed is not None
-            and self.speed < STANDING_MPS
-            and (sample.time - last.time).total_seconds() * self.time_scale <= STANDING_GAP_S
+            and self.speed < (STOPPING_MPS if gap >= SILENCE_S else STANDING_MPS)
+            and gap <= STANDING_GAP_S
         )
         if standing and (sample.speed is None or sample.speed < STANDING_MPS * 3.6):
             weak = weak or jump > FREE_JUMP_M + last.accuracy + sample.accuracy

@@ -36,6 +36,7 @@ band, and a handful of times for the trip under way.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 import math
 from typing import Any
@@ -45,6 +46,10 @@ EDGES_M = (0.0, 500.0, 1000.0, 2000.0, 3000.0, 5000.0, 8000.0, 12000.0, 20000.0,
 BANDS = len(EDGES_M) - 1
 #: A new trip weighs 1/n of the profile, but never less than this.
 MIN_TRIP_WEIGHT = 0.5
+#: A band in which the car stood this long (s) at once teaches nothing on
+#: that trip: a stop at a shop or a long jam is not the car's pace home.
+#: (Lights, 30-60 s, are part of it.)
+STOP_TAINT_S = 180.0
 #: The count of trips behind a band's pace stops growing here.
 MAX_COUNT = 20
 #: Pace bounds (s per m of straight-line distance): 250 km/h, 1.8 km/h.
@@ -151,6 +156,11 @@ def _number(value: Any) -> float:
     return number
 
 
+def _band_of(distance: float) -> int:
+    """Return the band ``distance`` (m from the zone edge, > 0) lies in."""
+    return min(bisect.bisect_left(EDGES_M, distance) - 1, BANDS - 1)
+
+
 def _band(value: Any) -> Band:
     if not isinstance(value, list) or len(value) != 2:
         raise TypeError("pace band")
@@ -178,6 +188,7 @@ class Pace:
         "_nearest",
         "_prev",
         "_rate",
+        "_stood",
         "profile",
     )
 
@@ -202,6 +213,8 @@ class Pace:
         self._moved = -math.inf
         #: Closing speed (m/s) between the last two fixes far enough apart.
         self._rate = 0.0
+        #: The bands the car stood in for STOP_TAINT_S or longer on this trip.
+        self._stood: set[int] = set()
 
     def _start(self, t: float, distance: float, *, moving: bool) -> None:
         self.restart()
@@ -222,6 +235,8 @@ class Pace:
         elif t - self._moved > MAX_STOP_S and distance > 0 and not at_home:
             self._start(t, distance, moving=False)  # parked away from home: a trip starts here
             return
+        elif t - self._moved >= STOP_TAINT_S and distance > 0:
+            self._stood.add(_band_of(distance))
         pt, pd = self._prev
         for k, edge in enumerate(EDGES_M):
             if distance > edge + NOISE_M:
@@ -289,7 +304,7 @@ class Pace:
             else:
                 continue
             pace = seconds / covered
-            if MIN_PACE <= pace <= MAX_PACE:
+            if MIN_PACE <= pace <= MAX_PACE and k not in self._stood:
                 self.profile.learn(k, pace)
 
     def estimate_s(self, t: float, distance: float) -> float | None:

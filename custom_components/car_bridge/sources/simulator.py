@@ -183,7 +183,9 @@ def _validate_options(
     return {
         **{key: float(value) for key, value in numbers.items()},
         CONF_AUTO_PLUG_IN: bool(user_input[CONF_AUTO_PLUG_IN]),
-        CONF_ROUTINE: str(user_input.get(CONF_ROUTINE, "none")),
+        CONF_ROUTINE: routine
+        if (routine := user_input.get(CONF_ROUTINE, "none")) in ROUTINES
+        else "none",
     }
 
 

@@ -5,7 +5,11 @@ vehicle charges, the rate (%/h) is the battery level's rise over the last
 :data:`RATE_WINDOW` once the window spans :data:`MIN_RATE_SPAN`. The last
 rate measured while charging *at home* is kept between sessions (and
 restarts): it is what a plan for the next charge at home rests on (the
-"charged by departure" blueprint), before that charge has begun.
+"charged by departure" blueprint), before that charge has begun. It is taken
+only from a steady stretch: between level changes (a level is reported
+rounded, so the first report at a level is not when it was reached), over at
+least :data:`HOME_RATE_SPAN` and :data:`HOME_RATE_STEPS` changes, and below
+:data:`TAPER_FROM_PERCENT` (a battery near full charges slower).
 """
 
 from __future__ import annotations
@@ -21,8 +25,15 @@ from .model import VehicleState
 RATE_WINDOW: Final = timedelta(minutes=20)
 #: ... once it spans at least this long.
 MIN_RATE_SPAN: Final = timedelta(minutes=2)
-#: No car gains more than this (%/h): a saved home rate beyond it is not ours.
-MAX_RATE_PERCENT_PER_HOUR: Final = 1000.0
+#: The home rate rests on at least this long, and this many level changes.
+HOME_RATE_SPAN: Final = timedelta(minutes=10)
+HOME_RATE_STEPS: Final = 3
+#: Above this level the charge tapers: not the rate a plan should use.
+TAPER_FROM_PERCENT: Final = 80.0
+#: A saved home rate beyond these (%/h) is not ours: no car gains more, even
+#: simulated 3600 times faster; none gains less and is still charging.
+MAX_RATE_PERCENT_PER_HOUR: Final = 1_000_000.0
+MIN_RATE_PERCENT_PER_HOUR: Final = 0.1
 _SAMPLES: Final = 240
 
 
@@ -53,7 +64,7 @@ class ChargeRate:
             self._samples.append((now, level))
         while len(self._samples) > 2 and now - self._samples[1][0] >= RATE_WINDOW:
             self._samples.popleft()
-        if home and (rate := self.now()) is not None:
+        if home and level < TAPER_FROM_PERCENT and (rate := self._steady()) is not None:
             self.home = rate
 
     def now(self) -> float | None:
@@ -65,6 +76,15 @@ class ChargeRate:
         if span < MIN_RATE_SPAN or high <= low:
             return None
         return (high - low) / (span.total_seconds() / 3600)
+
+    def _steady(self) -> float | None:
+        """Return the rate between the first and the last level change, if long enough."""
+        if len(self._samples) < HOME_RATE_STEPS + 1:
+            return None
+        (start, low), (end, high) = self._samples[1], self._samples[-1]
+        if end - start < HOME_RATE_SPAN or high <= low:
+            return None
+        return (high - low) / ((end - start).total_seconds() / 3600)
 
     # -- saving --------------------------------------------------------------
 
@@ -101,7 +121,7 @@ class ChargeRate:
             rate = saved.number(data, MAX_RATE_PERCENT_PER_HOUR)
         except saved.UnsoundError:
             return False
-        if rate == 0:
+        if rate is not None and rate < MIN_RATE_PERCENT_PER_HOUR:
             return False  # a rate is measured only from a rise
         self.home = rate
         return True

@@ -86,10 +86,13 @@ class Routine:
         return None
 
     def past(self, now: datetime, days: int, cruise_kmh: float) -> list[Departure]:
-        """Return the departures from home of the ``days`` days before today."""
+        """Return the departures from home of the ``days`` days before today.
+
+        Each with its trip as the departures engine records one: the whole
+        time away (out, the day at work, back) and both legs' distance.
+        """
         today = now.astimezone(self.tz).date()
-        trip_km = self.commute.work_km
-        trip_min = round(trip_km / max(cruise_kmh, 5.0) * 60 + 2, 1)
+        drive_min = self.commute.work_km / max(cruise_kmh, 5.0) * 60 + 2
         out: list[Departure] = []
         for back in range(days, 0, -1):
             day = today - timedelta(days=back)
@@ -97,5 +100,7 @@ class Routine:
                 continue
             minute = self.minute(day, "out")
             at = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self.tz)
-            out.append(Departure(at=at, trip_min=trip_min, trip_km=trip_km))
+            away = self.minute(day, "back") - minute + drive_min
+            trip_km = 2 * self.commute.work_km
+            out.append(Departure(at=at, trip_min=round(away, 1), trip_km=trip_km))
         return out
