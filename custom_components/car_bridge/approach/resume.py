@@ -6,9 +6,10 @@ Pure Python, no Home Assistant imports. The engine's state is written by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .crossings import Minutes, Thresholds
 from .eta import TimeToHome
@@ -34,23 +35,13 @@ class Resumable:
     _thresholds: Thresholds
     _minutes: Minutes
 
-    if TYPE_CHECKING:  # provided by the engine
-
-        def _reset(self) -> None:
-            raise NotImplementedError
-
-        def _initialise(self, sample: Sample, direction: Direction | None = None) -> None:
-            raise NotImplementedError
-
-        def _centre_m(self, lat: float, lon: float) -> float:
-            raise NotImplementedError
-
-        def _shown_distance(self, lat: float, lon: float, at_home: bool) -> float:
-            raise NotImplementedError
-
-        def set_home(self, home: Home | None) -> None:
-            """Measure against a new home (None: it was deleted); fire nothing."""
-            raise NotImplementedError
+    # Provided by the engine that mixes this in.
+    _reset: Callable[[], None]
+    _initialise: Callable[[Sample, Direction | None], None]
+    _centre_m: Callable[[float, float], float]
+    _shown_distance: Callable[[float, float, bool], float]
+    #: Measure against a new home (None: it was deleted); fire nothing.
+    set_home: Callable[[Home | None], None]
 
     def as_dict(self) -> dict[str, Any] | None:
         """Return everything needed to resume as if there had been no restart."""
@@ -142,7 +133,7 @@ class Resumable:
         # Home as saved, unless that place is beyond leaving distance now.
         at_home = saved.at_home and edge <= self._config.hysteresis_m
         self._reset()
-        self._initialise(sample)
+        self._initialise(sample, None)
         if self._home_exists and self._state is not None and self._state.at_home != at_home:
             self._state = replace(
                 self._state,
