@@ -14,11 +14,14 @@ at 1 s, 15 s or phone sampling. The same fixes go to
 Per engine: false events, missed events, delay of each event (s and m past
 the threshold), direction changes while parked, and for drives the
 time-to-home error (MAE over the last 15 min) and coverage (share of fixes of
-the last 15 min with a value). For drives home the time to home is also
-scored *learned*: the same route is first driven home three times (other
+the last 15 min with a value, from when the car has moved 200 m, the
+hysteresis: before that nothing can tell it is on its way). For drives home
+the time to home is also scored *learned*: the same route is first driven home three times (other
 seeds, each after the drive out and an hour parked) through one engine,
 which learns the car's pace (``approach/pace.py``), and the fourth trip (the
-first trip's fixes again) is scored. There are no recorded real traces in
+first trip's fixes again) is scored. Beside them, the *naive* estimate on
+the same fixes: distance to home ÷ recent speed (the yardstick the time to
+home must beat). There are no recorded real traces in
 the repository yet: every path is synthetic.
 
 ``script/bench`` prints the table after the JSON figures (whose ``replay``
@@ -51,11 +54,13 @@ from tests.approach.noise import (
     drive,
     observe,
     park,
+    ring_road,
     tangential,
     without,
 )
 
 THRESHOLDS_KM = (5.0, 1.0)
+HYSTERESIS_M = 200.0
 #: An event this long before the truth, or this long after it, matches it.
 EARLY_S, LATE_S = 60.0, 900.0
 HOUR = 3600.0
@@ -190,6 +195,43 @@ def run_core(observed: Observed) -> tuple[list[Event], list[tuple[float, Any]]]:
     return events, states
 
 
+#: The naive estimate: distance to home ÷ the speed over about this long (s).
+NAIVE_WINDOW_S = 60.0
+
+
+def run_naive(observed: Observed) -> list[tuple[float, Any]]:
+    """Time to home as "distance ÷ recent speed", on the same fixes (a yardstick).
+
+    The recent speed is the reported one where there is one, else the
+    straight-line distance between this fix and the one about a minute before,
+    divided by the time between them; below 0.5 m/s there is no value.
+    """
+    states: list[tuple[float, Any]] = []
+    seen: list[tuple[float, Any]] = []
+    for now, fix, _ in observed:
+        t = (now - T0).total_seconds()
+        if seen and t <= seen[-1][0]:
+            continue  # the tracker keeps the newest fix
+        seen.append((t, fix))
+        if fix.speed is not None:
+            speed = fix.speed / 3.6
+        else:
+            before = next(
+                ((tb, fb) for tb, fb in reversed(seen[:-1]) if t - tb >= NAIVE_WINDOW_S),
+                seen[-2] if len(seen) > 1 else None,
+            )
+            speed = 0.0
+            if before is not None:
+                metres = ellipsoid_distance(
+                    before[1].latitude, before[1].longitude, fix.latitude, fix.longitude
+                )
+                speed = metres / (t - before[0])
+        remaining = max(0.0, _edge_of(fix) - HOME.radius)
+        eta = round(remaining / speed / 60) if speed >= 0.5 else None
+        states.append((t, _CoreState(0.0, Direction.STATIONARY, remaining, eta)))
+    return states
+
+
 def score(
     path: TruePath, events: list[Event], states: list[tuple[float, Any]], *, parked_from: float
 ) -> Score:
@@ -224,8 +266,12 @@ def score(
         prev = st.direction
     arrival = next((t for t, k, _, _ in truth if k == "arrived_home"), None)
     if arrival is not None:
+        # An approach starts once the car has moved a hysteresis from where it
+        # stood: before that nothing can tell it will.
+        _, n0, e0, _ = path[0]
+        started = next(t for t, n, e, _ in path if math.hypot(n - n0, e - e0) >= HYSTERESIS_M)
         for t, st in states:
-            if st is None or not arrival - 900 <= t < arrival - 30:
+            if st is None or not max(arrival - 900, started) <= t < arrival - 30:
                 continue
             s.eta_due += 1
             if st.time_to_home_min is not None:
@@ -241,11 +287,13 @@ def cases(quick: bool) -> list[tuple[str, TruePath, float]]:
     open_road = drive([(20000, 90)], start_m=20000, bearing=40)
     mixed = drive([(9000, 80), (4000, 35)], start_m=12000, wiggle_m=400, stops_every_s=240)
     outage = drive([(8000, 60)], start_m=8000, bearing=200)
+    ring = ring_road()
     out_t = next(t for t, n, e, _ in outage if math.hypot(n, e) <= 5300)
     out: list[tuple[str, TruePath, float]] = [
         ("city 8 km", city, city[-1][0] - 600),
         ("open road 20 km", open_road, open_road[-1][0] - 600),
         ("mixed 12 km", mixed, mixed[-1][0] - 600),
+        ("ring road 10 km", ring, ring[-1][0] - 600),
         ("outage 90 s at 5 km", without(outage, out_t, out_t + 90), outage[-1][0] - 600),
         ("depart from rest 1 km", depart(1050.0, 2500.0), math.inf),
         ("road along 5 km ring", tangential(5100.0), math.inf),
@@ -280,6 +328,7 @@ def bench_replay(*, quick: bool = False) -> dict[str, Any]:
             for sampling in SAMPLINGS:
                 per: dict[str, list[Score]] = {"car_bridge": [], "core": []}
                 learned: list[Score] = []
+                naive: list[Score] = []
                 home_drive = any(k == "arrived_home" for _, k, _, _ in truth_events(path))
                 for seed in seeds:
                     errors = Errors(**{**model.__dict__, "sampling": sampling})
@@ -288,10 +337,14 @@ def bench_replay(*, quick: bool = False) -> dict[str, Any]:
                         events, states = runner(observed)
                         per[engine].append(score(path, events, states, parked_from=parked_from))
                     if home_drive:
+                        naive.append(score(path, [], run_naive(observed), parked_from=math.inf))
+                    if home_drive:
                         events, states = run_learned(path, errors, observed, seed=seed)
                         learned.append(score(path, events, states, parked_from=parked_from))
                 rows += [
-                    _figures(name, model_name, sampling, engine, scores, learned=learned)
+                    _figures(
+                        name, model_name, sampling, engine, scores, learned=learned, naive=naive
+                    )
                     for engine, scores in per.items()
                 ]
     totals = {
@@ -309,7 +362,7 @@ def table(figures: dict[str, Any]) -> str:
     header = (
         f"{'case':34} {'errors':38} {'rate':5} | {'engine':5} "
         f"{'false':>5} {'miss':>4} {'p50 s':>6} {'max s':>6} {'max m':>6} {'flips':>5} "
-        f"{'ETA MAE':>7} {'cover':>6} {'learned':>7} {'cover':>6}"
+        f"{'ETA MAE':>7} {'cover':>6} {'learned':>7} {'cover':>6} {'naive':>6} {'cover':>6}"
     )
     lines = [header, "-" * len(header)]
     lines += [_row(r) for r in figures["rows"]]
@@ -331,12 +384,20 @@ def _eta(scores: list[Score]) -> tuple[float | None, float | None]:
 
 
 def _figures(
-    case: str, model: str, sampling: str, engine: str, scores: list[Score], *, learned: list[Score]
+    case: str,
+    model: str,
+    sampling: str,
+    engine: str,
+    scores: list[Score],
+    *,
+    learned: list[Score],
+    naive: list[Score],
 ) -> dict[str, Any]:
     delays_s = [d for s in scores for d in s.delays_s]
     delays_m = [d for s in scores for d in s.delays_m]
     mae, coverage = _eta(scores)
     mae_learned, coverage_learned = _eta(learned) if engine == "car_bridge" else (None, None)
+    mae_naive, coverage_naive = _eta(naive) if engine == "car_bridge" else (None, None)
     return {
         "case": case,
         "errors": model,
@@ -352,6 +413,8 @@ def _figures(
         "eta_coverage": coverage,
         "eta_mae_learned_min": mae_learned,
         "eta_coverage_learned": coverage_learned,
+        "eta_mae_naive_min": mae_naive,
+        "eta_coverage_naive": coverage_naive,
     }
 
 
@@ -369,5 +432,6 @@ def _row(r: dict[str, Any]) -> str:
         f"{fmt(r['delay_s_max']):>6} {fmt(r['delay_m_max']):>6} "
         f"{r['parked_direction_changes']:>5} {fmt(r['eta_mae_min'], 2):>7} "
         f"{pct(r['eta_coverage'])} {fmt(r['eta_mae_learned_min'], 2):>7} "
-        f"{pct(r['eta_coverage_learned'])}"
+        f"{pct(r['eta_coverage_learned'])} {fmt(r['eta_mae_naive_min'], 2):>6} "
+        f"{pct(r['eta_coverage_naive'])}"
     )

@@ -211,6 +211,64 @@ def tangential(ring_m: float, *, kmh: float = 50.0, angle_deg: float = 5.0) -> P
     return path
 
 
+def ring_road(
+    *,
+    start_m: float = 10_000.0,
+    ring_m: float = 6_000.0,
+    arc_deg: float = 30.0,
+    kmh: tuple[float, float, float] = (60.0, 50.0, 35.0),
+    stops_every_s: float = 180.0,
+    park_s: float = 900.0,
+) -> Path:
+    """A drive home in, then along a ring road around home, then in again (a city route).
+
+    Radially from ``start_m`` to ``ring_m``, ``arc_deg`` along the ring (the
+    distance to home does not change there), then radially home; a leg's
+    speed each, a 30 s stop (lights) every ``stops_every_s`` on the last leg.
+    """
+    arc_m = ring_m * math.radians(arc_deg)
+    legs = [  # (metres, m/s) of each stretch, in order
+        (start_m - ring_m, kmh[0] / 3.6),
+        (arc_m, kmh[1] / 3.6),
+        (ring_m, kmh[2] / 3.6),
+    ]
+
+    def where(along: float) -> tuple[float, float]:
+        if along <= legs[0][0]:
+            return start_m - along, 0.0
+        along -= legs[0][0]
+        if along <= arc_m:
+            phi = along / ring_m
+            return ring_m * math.cos(phi), ring_m * math.sin(phi)
+        r = max(0.0, ring_m - (along - arc_m))
+        phi = math.radians(arc_deg)
+        return r * math.cos(phi), r * math.sin(phi)
+
+    total = sum(length for length, _ in legs)
+    ends = [(sum(x for x, _ in legs[: i + 1]), v) for i, (_, v) in enumerate(legs)]
+    path: Path = []
+    along, t, speed = 0.0, 0.0, 0.0
+    stopped, next_stop = 0.0, math.inf
+    while along < total:
+        target = next(v for end, v in ends if along < end)
+        last_leg = along >= legs[0][0] + arc_m
+        if last_leg and next_stop == math.inf:
+            next_stop = t + stops_every_s
+        if total - along < speed * speed / 3.0 + 5:
+            target = max(1.0, speed - 1.5)
+        if t >= next_stop and stopped < 30:
+            target, stopped, speed = 0.0, stopped + 1, 0.0
+        elif stopped >= 30:
+            stopped, next_stop = 0.0, next_stop + stops_every_s
+        speed = min(target, speed + 1.5) if speed < target else max(target, speed - 1.5)
+        along = min(total, along + speed)
+        n, e = where(along)
+        path.append((t, n, e, speed))
+        t += 1.0
+    path += [(t + s, 0.0, 0.0, 0.0) for s in range(int(park_s))]
+    return path
+
+
 def commute_out(home_drive: Path, *, park_s: float = 3600.0) -> Path:
     """The day before ``home_drive``: its route reversed from home, then parked where it starts."""
     rows = [row for row in home_drive if (row[1], row[2]) != (0.0, 0.0)]

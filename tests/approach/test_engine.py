@@ -153,6 +153,55 @@ def test_time_to_home_only_towards_home() -> None:
     assert state.time_to_home_min is None
 
 
+@pytest.mark.parametrize("report_speed", [True, False])
+def test_time_to_home_after_an_hour_parked_is_the_drives_own(report_speed: bool) -> None:
+    """The first interval of a trip reaches back to where the car stood: it says no speed.
+
+    The last fix an hour ago, 9 km out (the tracker slept through the start
+    of the trip), then one fix a second home at 50 km/h: the time to home at
+    5 km is about 6 minutes, not the hour's near-zero closing speed (which
+    showed hours and fired a 3-minute trigger under 1 km out).
+    """
+    eng = engine()
+    eng.update(fix_at(9.0), T0)
+    start = T0 + timedelta(hours=1)
+    step = 50 / 3.6
+    for i in range(int(3000 / step) + 1):
+        km = 8.0 - i * step / 1000
+        lat, lon = destination_point(HOME.latitude, HOME.longitude, 90.0, km * 1000)
+        fix = Fix(
+            latitude=lat,
+            longitude=lon,
+            accuracy=5.0,
+            speed=50.0 if report_speed else None,
+            heading=270.0 if report_speed else None,
+        )
+        eng.update(fix, start + timedelta(seconds=i))
+    state = eng.state
+    assert state is not None
+    assert state.direction is Direction.TOWARDS
+    assert state.time_to_home_min == pytest.approx(4.9 / 50 * 60, abs=1)
+
+
+def test_time_to_home_at_slow_sampling_counts_the_stops_between_fixes() -> None:
+    """Fixes two minutes apart, each saying 50 km/h, on a road with lights.
+
+    The car covers 1.2 km every two minutes (a minute at a red light each
+    time): the time between fixes says so, the speed of one instant does not.
+    """
+    eng = engine()
+    eng.update(fix_at(10.0), T0)
+    for i in range(1, 6):
+        lat, lon = destination_point(HOME.latitude, HOME.longitude, 90.0, (10.0 - 1.2 * i) * 1000)
+        fix = Fix(latitude=lat, longitude=lon, accuracy=5.0, speed=50.0, heading=270.0)
+        eng.update(fix, T0 + timedelta(seconds=5 + 120 * i))
+    state = eng.state
+    assert state is not None
+    assert state.direction is Direction.TOWARDS
+    # 3.9 km from the edge at 1.2 km per 2 min: 6.5 minutes (at 50 km/h: 4.7).
+    assert state.time_to_home_min in (6, 7)
+
+
 def test_at_home_edge_with_noise_never_changes() -> None:
     feed = Feed(engine())
     edge = fix_at(0.1)

@@ -158,9 +158,19 @@ def test_on_a_road_around_home_a_learned_estimate_stays() -> None:
     along = [eta for _, eta, direction in shown if direction is Direction.STATIONARY]
     assert along, "the road along the ring is seen as stationary"
     assert sum(eta is not None for eta in along) >= 0.9 * len(along)
-    # Without a profile the closing speed gives nothing there.
+    # Without a profile the closing speed of the way in stays (the car is
+    # still under way; nothing says how long the road around home is): the
+    # time shown does not grow, and shrinks as the road nears home.
     fresh = Days().feed(observe(_home_then_along(), errors, seed=4))
-    assert all(eta is None for _, eta, d in fresh if d is Direction.STATIONARY)
+    towards = next(i for i, (_, _, d) in enumerate(fresh) if d is Direction.TOWARDS)
+    turned = next(
+        i for i, (_, _, d) in enumerate(fresh) if i > towards and d is Direction.STATIONARY
+    )
+    before = fresh[turned - 1][1]
+    assert before is not None
+    kept = [eta for _, eta, d in fresh[turned:] if d is Direction.STATIONARY]
+    assert sum(eta is not None for eta in kept) >= 0.9 * len(kept)
+    assert all(eta <= before + 1 for eta in kept if eta is not None)
 
 
 def test_no_learned_estimate_while_driving_on_away_after_a_stop() -> None:

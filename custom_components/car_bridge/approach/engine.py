@@ -337,7 +337,10 @@ class ApproachEngine(Judging, Resumable):
         s = self._state
         if (
             s is not None
-            and s.direction in (Direction.TOWARDS, Direction.AWAY_FROM)
+            and (
+                s.direction in (Direction.TOWARDS, Direction.AWAY_FROM)
+                or s.time_to_home_min is not None  # kept along a road around home
+            )
             and self._last_move is not None
             and (now - self._last_move).total_seconds() > STATIONARY_AFTER_S
         ):

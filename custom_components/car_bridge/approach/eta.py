@@ -19,6 +19,15 @@ ETA_TIME_CONSTANT_S = 240.0
 #: with a reported speed than with noisy position differences alone.
 MIN_ETA_EVIDENCE_S = 20.0
 MIN_ETA_EVIDENCE_NO_SPEED_S = 30.0
+#: A reported speed says how fast the car goes at one instant: it stands for
+#: the time since the previous fix only when that is this short (s). Over a
+#: longer interval the change in distance says how fast it closed (stops at
+#: lights included), as slow trackers and phones report.
+REPORTED_SPEED_MAX_S = 30.0
+#: The first interval of a stretch under way longer than this (s) reaches back
+#: to where the car stood (a trip's gap or stop as long restarts the pace):
+#: it is not averaged.
+FIRST_INTERVAL_MAX_S = 600.0
 #: Below this closing speed (m/s) no time to home is estimated.
 MIN_CLOSING_SPEED = 0.5
 #: A saved closing-speed average beyond these bounds was not written by us:
@@ -33,10 +42,15 @@ class TimeToHome:
     """The smoothed closing speed, and the time to home derived from it.
 
     The closing speed is the reported speed projected on the bearing to home
-    when the source reports speed and heading, otherwise the change in
-    distance since the previous fix. It is averaged over time with a time
+    when the source reports speed and heading and the previous fix is recent,
+    otherwise the change in distance since the previous fix. It is averaged over time with a time
     constant of a few minutes, so stops at lights count and noise does not;
     samples count only while the vehicle is under way.
+
+    Along a road around home (a significant move that brought the car no
+    closer, direction stationary) the time to home shown while heading home
+    stays, from the average of before: the car is still under way, and a
+    road along home is no reason to stop estimating.
 
     Where the car's learned pace (:mod:`.pace`) covers its distance, that
     gives the time to home instead, also while the car is under way along a
@@ -44,17 +58,20 @@ class TimeToHome:
     fallback (a first trip, a distance never driven home from).
     """
 
-    __slots__ = ("pace", "speed_sum", "speed_weight")
+    __slots__ = ("pace", "speed_sum", "speed_weight", "under_way")
 
     def __init__(self) -> None:
         """Start without evidence."""
         self.speed_sum = 0.0
         self.speed_weight = 0.0
+        #: The first interval of this stretch under way has been seen.
+        self.under_way = False
         self.pace = Pace()
 
     def reset(self) -> None:
         """Forget the average (the car stopped or turned)."""
         self.speed_sum = self.speed_weight = 0.0
+        self.under_way = False
 
     def restart(self) -> None:
         """Forget the average and the trip under way (not what was learned)."""
@@ -107,13 +124,29 @@ class TimeToHome:
         time_scale: float,
     ) -> int | None:
         """Average one more fix's closing speed; return the time to home (min) it gives."""
+        if (
+            state.direction is Direction.STATIONARY
+            and state.time_to_home_min is not None
+            and not state.at_home
+        ):
+            return self._time_to_home(sample, home=home, centre_m=centre_m, reported=True)
         if state.direction not in (Direction.TOWARDS, Direction.AWAY_FROM) or elapsed <= 0:
             self.reset()
             return None
-        reported = sample.speed is not None and sample.heading is not None
+        has_speed = sample.speed is not None and sample.heading is not None
+        long_gap = elapsed * time_scale > REPORTED_SPEED_MAX_S
+        # The first interval of a trip reaches back to where the car stood:
+        # after a long silence how far it closed says nothing of its speed.
+        fresh = not self.under_way and self.speed_weight == 0.0
+        self.under_way = True
+        if fresh and elapsed * time_scale > FIRST_INTERVAL_MAX_S and not has_speed:
+            return None
+        reported = has_speed and (fresh or not long_gap)
         if reported:
             assert sample.speed is not None
             assert sample.heading is not None
+            # An instant's speed stands for a short time only.
+            elapsed = min(elapsed, REPORTED_SPEED_MAX_S / time_scale)
             to_home = bearing_deg(sample.latitude, sample.longitude, home.latitude, home.longitude)
             closing = sample.speed / 3.6 * math.cos(math.radians(sample.heading - to_home))
         else:
@@ -125,14 +158,18 @@ class TimeToHome:
         decay = math.exp(-elapsed / ETA_TIME_CONSTANT_S)
         self.speed_sum = self.speed_sum * decay + closing * elapsed
         self.speed_weight = self.speed_weight * decay + elapsed
+        if state.direction is not Direction.TOWARDS:
+            return None
+        return self._time_to_home(sample, home=home, centre_m=centre_m, reported=reported)
+
+    def _time_to_home(
+        self, sample: Sample, *, home: Home, centre_m: CentreDistance, reported: bool
+    ) -> int | None:
+        """Return the time to home (min) at the average closing speed, if it is known."""
+        if self.speed_weight < (MIN_ETA_EVIDENCE_S if reported else MIN_ETA_EVIDENCE_NO_SPEED_S):
+            return None
         speed = self.speed_sum / self.speed_weight
-        eta: int | None = None
-        if (
-            state.direction is Direction.TOWARDS
-            and self.speed_weight
-            >= (MIN_ETA_EVIDENCE_S if reported else MIN_ETA_EVIDENCE_NO_SPEED_S)
-            and speed >= MIN_CLOSING_SPEED
-        ):
-            remaining = max(0.0, centre_m(sample.latitude, sample.longitude) - home.radius)
-            eta = round(remaining / speed / 60)
-        return eta
+        if speed < MIN_CLOSING_SPEED:
+            return None
+        remaining = max(0.0, centre_m(sample.latitude, sample.longitude) - home.radius)
+        return round(remaining / speed / 60)
