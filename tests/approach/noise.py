@@ -196,14 +196,19 @@ def depart(
     return path
 
 
-def tangential(ring_m: float, *, kmh: float = 50.0, angle_deg: float = 5.0) -> Path:
-    """A road crossing a ring at a shallow angle (``angle_deg`` off its tangent)."""
+def tangential(
+    ring_m: float, *, kmh: float = 50.0, angle_deg: float = 5.0, inner_m: float = 600.0
+) -> Path:
+    """A road crossing a ring at a shallow angle (``angle_deg`` off its tangent).
+
+    It starts 300 m outside the ring and ends ``inner_m`` inside, the car still driving.
+    """
     speed = kmh / 3.6
     radial = speed * math.sin(math.radians(angle_deg))
     along = speed * math.cos(math.radians(angle_deg))
     path: Path = []
     r, phi, t = ring_m + 300.0, 0.0, 0.0
-    while r > ring_m - 600.0:
+    while r > ring_m - inner_m:
         path.append((t, r * math.cos(phi), r * math.sin(phi), speed))
         r -= radial
         phi += along / r
