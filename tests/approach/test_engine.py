@@ -202,6 +202,32 @@ def test_time_to_home_at_slow_sampling_counts_the_stops_between_fixes() -> None:
     assert state.time_to_home_min in (6, 7)
 
 
+def test_time_to_home_ignores_the_same_position_delivered_again() -> None:
+    """A phone re-delivers its last fix with a new time: no news, not a standstill."""
+    eng, twin = engine(), engine()  # the twin gets no re-delivery
+    for e in (eng, twin):
+        e.update(fix_at(12.0), T0)
+    at = T0
+    for i in range(1, 6):
+        at = T0 + timedelta(seconds=60 * i)
+        for e in (eng, twin):
+            e.update(fix_at(12.0 - 0.8 * i), at)
+    before = eng.state
+    assert before is not None
+    assert before.time_to_home_min is not None
+    eng.update(fix_at(12.0 - 0.8 * 5), at + timedelta(seconds=30))
+    after = eng.state
+    assert after is not None
+    assert after.direction is Direction.TOWARDS
+    assert after.time_to_home_min == before.time_to_home_min
+    # The next fix's move took the whole minute since the position was new.
+    for e in (eng, twin):
+        e.update(fix_at(12.0 - 0.8 * 6), at + timedelta(seconds=60))
+    assert eng.state is not None
+    assert twin.state is not None
+    assert eng.state.time_to_home_min == twin.state.time_to_home_min
+
+
 def test_at_home_edge_with_noise_never_changes() -> None:
     feed = Feed(engine())
     edge = fix_at(0.1)

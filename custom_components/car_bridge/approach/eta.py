@@ -58,7 +58,7 @@ class TimeToHome:
     fallback (a first trip, a distance never driven home from).
     """
 
-    __slots__ = ("pace", "speed_sum", "speed_weight", "under_way")
+    __slots__ = ("pace", "repeated_s", "speed_sum", "speed_weight", "under_way")
 
     def __init__(self) -> None:
         """Start without evidence."""
@@ -66,11 +66,13 @@ class TimeToHome:
         self.speed_weight = 0.0
         #: The first interval of this stretch under way has been seen.
         self.under_way = False
+        #: Time (s) the last position was delivered again since it was new.
+        self.repeated_s = 0.0
         self.pace = Pace()
 
     def reset(self) -> None:
         """Forget the average (the car stopped or turned)."""
-        self.speed_sum = self.speed_weight = 0.0
+        self.speed_sum = self.speed_weight = self.repeated_s = 0.0
         self.under_way = False
 
     def restart(self) -> None:
@@ -124,15 +126,31 @@ class TimeToHome:
         time_scale: float,
     ) -> int | None:
         """Average one more fix's closing speed; return the time to home (min) it gives."""
-        if (
+        along = (
             state.direction is Direction.STATIONARY
             and state.time_to_home_min is not None
             and not state.at_home
-        ):
-            return self._time_to_home(sample, home=home, centre_m=centre_m, reported=True)
+        )
+        # The very same position again is no news of how the car moves (a
+        # stale fix delivered again, a frozen GPS), not a standstill.
+        repeat = state.direction in (Direction.TOWARDS, Direction.AWAY_FROM) and (
+            sample.latitude,
+            sample.longitude,
+        ) == (last.latitude, last.longitude)
+        if repeat:
+            self.repeated_s += elapsed
+        if along or repeat:
+            towards = along or state.direction is Direction.TOWARDS
+            return (
+                self._time_to_home(sample, home=home, centre_m=centre_m, reported=True)
+                if towards
+                else None
+            )
         if state.direction not in (Direction.TOWARDS, Direction.AWAY_FROM) or elapsed <= 0:
             self.reset()
             return None
+        # The move from a position delivered again took the time since it was new.
+        elapsed, self.repeated_s = elapsed + self.repeated_s, 0.0
         has_speed = sample.speed is not None and sample.heading is not None
         long_gap = elapsed * time_scale > REPORTED_SPEED_MAX_S
         # The first interval of a trip reaches back to where the car stood:
