@@ -17,8 +17,8 @@ from .pace import Pace
 ETA_TIME_CONSTANT_S = 240.0
 #: Time to home is estimated once this much travel time (s) is averaged: less
 #: with a reported speed than with noisy position differences alone.
-MIN_ETA_EVIDENCE_S = 20.0
-MIN_ETA_EVIDENCE_NO_SPEED_S = 30.0
+MIN_ETA_EVIDENCE_S = 10.0
+MIN_ETA_EVIDENCE_NO_SPEED_S = 15.0
 #: A reported speed says how fast the car goes at one instant: it stands for
 #: the time since the previous fix only when that is this short (s). Over a
 #: longer interval the change in distance says how fast it closed (stops at
