@@ -140,3 +140,24 @@ async def test_the_mirror_uses_the_trackers_own_fix_time(
     await hass.async_block_till_done()
     assert _kinds(events) == before
     assert float(state(hass, "sensor.model_y_distance_to_home")) > 1.9
+
+
+async def test_a_glitch_after_a_phone_silence_crosses_nothing(
+    hass: HomeAssistant, post: Post
+) -> None:
+    """A phone reporting every 150 s: one glitch 4 km back fires no `leaving`, no second approach.
+
+    After a silence a glitch is as plausible as a drive (26 m/s here), so a
+    crossing waits for the next fix to make it too; the real ones still fire,
+    each one fix later.
+    """
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    for i, km in enumerate((9.0, 6.9, 4.8, 2.7)):
+        await post(km, 150.0 * i)
+    assert _kinds(events) == [("approaching", 5.0)]  # made at 4.8 km, and again at 2.7 km
+    await post(6.6, 600.0)  # a glitch, 3.9 km back
+    await post(0.6, 750.0)
+    await post(0.0, 900.0)
+    for i in range(7, 20):
+        await post(0.0, 900.0 + 15 * i)
+    assert _kinds(events) == [("approaching", 5.0), ("approaching", 1.0), ("arrived_home", None)]

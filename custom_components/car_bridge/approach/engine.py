@@ -97,6 +97,7 @@ class ApproachEngine(Judging, Resumable):
         self._minutes = Minutes(config.time_to_home_minutes)
         self._eta = TimeToHome()
         self._comeback = Comeback()
+        self._unconfirmed: frozenset[tuple[EventType, float | None]] = frozenset()
         self._gate = Gate(config.time_scale)
         self._reset()
 
@@ -240,6 +241,7 @@ class ApproachEngine(Judging, Resumable):
         self._still = None
         self._moving = False
         self._comeback.place = None
+        self._unconfirmed = frozenset()
         self._eta.restart()
         self._thresholds.clear()
         self._thresholds.sync(self._state.distance_m)
@@ -270,7 +272,12 @@ class ApproachEngine(Judging, Resumable):
         if at_home != prev.at_home:
             events.append(self._home_event(sample, at_home))
         events += self._crossings(
-            sample, elapsed, at_home, parked, arrived=at_home and not prev.at_home
+            sample,
+            elapsed,
+            at_home,
+            parked,
+            arrived=at_home and not prev.at_home,
+            going=prev.direction,
         )
         # Where a car stops, or starts, is worth showing exactly, not up to a
         # hysteresis back.

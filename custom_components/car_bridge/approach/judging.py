@@ -6,6 +6,7 @@ Pure Python, no Home Assistant imports. Mixed into
 
 from __future__ import annotations
 
+import copy
 import math
 
 from .crossings import Thresholds
@@ -15,11 +16,12 @@ from .model import (
     ApproachConfig,
     ApproachEvent,
     ApproachState,
+    Direction,
     EventType,
     Home,
     Sample,
 )
-from .outage import Comeback, Verdict
+from .outage import SILENCE_S, Comeback, Verdict
 from .still import Still, follow
 
 #: The distance shown when not home is at least this (m), so 0 means home.
@@ -40,6 +42,8 @@ class Judging:
     _anchor: tuple[float, float, float] | None
     _comeback: Comeback
     _thresholds: Thresholds
+    #: Crossings a fix after a silence made, waiting for the next fix to make them too.
+    _unconfirmed: frozenset[tuple[EventType, float | None]]
 
     def _centre_m(self, lat: float, lon: float) -> float:
         # A fix is measured several times (decision, display, speed): memoise
@@ -87,8 +91,12 @@ class Judging:
         parked: tuple[float, Still] | None,
         *,
         arrived: bool,
+        going: Direction,
     ) -> list[ApproachEvent]:
-        """Return the threshold crossings of one fix, minding outages."""
+        """Return the threshold crossings of one fix, minding outages.
+
+        ``going``: the direction of travel before this fix.
+        """
         verdict = self._comeback.judge(
             elapsed * self._config.time_scale,
             sample,
@@ -98,6 +106,9 @@ class Judging:
             verdict = Verdict.GO  # home: every ring was crossed on the way
             self._comeback.place = None
         go = verdict is Verdict.GO
+        if go and not arrived and elapsed * self._config.time_scale >= SILENCE_S:
+            return self._after_silence(sample, at_home, parked, going=going)
+        self._unconfirmed = frozenset()
         events = self._crossing_events(
             sample, at_home, parked, under_way=self._moving and go, allowed=go
         )
@@ -112,6 +123,35 @@ class Judging:
             self._thresholds.clear()
             self._thresholds.sync(self._shown_distance(lat, lon, at_home))
         return events
+
+    def _after_silence(
+        self,
+        sample: Sample,
+        at_home: bool,
+        parked: tuple[float, Still] | None,
+        *,
+        going: Direction,
+    ) -> list[ApproachEvent]:
+        """Return the crossings of a fix after a silence, once they are sure.
+
+        After a silence a lone glitch is as plausible as a drive. A crossing
+        the way the car was going fires at once (a car polled every 15 minutes
+        on its way home); one against it (or from a standstill) waits for a
+        second fix: the arms stay as they were until one makes it again (or
+        makes none, and the arms follow the car as usual).
+        """
+        before = copy.deepcopy(self._thresholds)
+        events = self._crossing_events(sample, at_home, parked, under_way=self._moving)
+        made = frozenset((e.type, e.threshold_km) for e in events)
+        expected = {
+            Direction.TOWARDS: EventType.APPROACHING,
+            Direction.AWAY_FROM: EventType.LEAVING,
+        }.get(going)
+        if not made or made <= self._unconfirmed or all(kind is expected for kind, _ in made):
+            self._unconfirmed = frozenset()
+            return events
+        self._thresholds, self._unconfirmed = before, made
+        return []
 
     def _home_event(self, sample: Sample, at_home: bool) -> ApproachEvent:
         if at_home:

@@ -25,6 +25,10 @@ OUTAGE_FACTOR = 2.0
 #: interval, a missed crossing is history.
 LONG_OUTAGE_S = 600.0
 LONG_OUTAGE_FACTOR = 4.0
+#: A fix this long (s) after the previous one says where the car is, but a
+#: glitch then looks just like a drive: a crossing it makes waits for the
+#: next fix to make it too.
+SILENCE_S = 120.0
 #: Recent intervals remembered.
 RECENT_INTERVALS = 8
 #: After a comeback, moving this far (m, at least three accuracies) shows the car drives.
