@@ -148,13 +148,13 @@ async def test_a_glitch_after_a_phone_silence_crosses_nothing(
     """A phone reporting every 150 s: one glitch 4 km back fires no `leaving`, no second approach.
 
     After a silence a glitch is as plausible as a drive (26 m/s here), so a
-    crossing waits for the next fix to make it too; the real ones still fire,
-    each one fix later.
+    crossing against the way the car goes waits for the next fix to make it
+    too; those the way it goes fire at once.
     """
     events = async_capture_events(hass, EVENT_CAR_BRIDGE)
     for i, km in enumerate((9.0, 6.9, 4.8, 2.7)):
         await post(km, 150.0 * i)
-    assert _kinds(events) == [("approaching", 5.0)]  # made at 4.8 km, and again at 2.7 km
+    assert _kinds(events) == [("approaching", 5.0)]  # at 4.8 km, the way the car goes
     await post(6.6, 600.0)  # a glitch, 3.9 km back
     await post(0.6, 750.0)
     await post(0.0, 900.0)

@@ -221,8 +221,11 @@ def test_time_to_home_ignores_the_same_position_delivered_again() -> None:
     assert after.direction is Direction.TOWARDS
     assert after.time_to_home_min == before.time_to_home_min
     # The next fix's move took the whole minute since the position was new.
+    # (The gate takes the repeat for a standstill and waits for a second fix
+    # after the move: it then takes both.)
     for e in (eng, twin):
         e.update(fix_at(12.0 - 0.8 * 6), at + timedelta(seconds=60))
+        e.update(fix_at(12.0 - 0.8 * 7), at + timedelta(seconds=120))
     assert eng.state is not None
     assert twin.state is not None
     assert eng.state.time_to_home_min == twin.state.time_to_home_min

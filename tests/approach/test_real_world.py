@@ -260,6 +260,41 @@ def test_slow_sources_move_normally() -> None:
     assert events == DRIVE_HOME
 
 
+def test_a_car_polled_every_15_min_gets_its_crossings_and_time_to_home() -> None:
+    """Its other values come minutes after each fix, so it turns stationary in between.
+
+    Still each crossing fires at the fix that makes it, and a time to home is
+    shown on the way in (each 15-minute interval is the car's own pace).
+    """
+    eng = ApproachEngine(ApproachConfig(), HOME)
+    seen: list[tuple[float, list[tuple[str, float | None]], int | None]] = []
+    for i, km in enumerate((12.0, 9.0, 6.0, 3.5, 0.7, 0.0)):
+        lat, lon = destination_point(HOME.latitude, HOME.longitude, 0, km * 1000)
+        at = T0 + timedelta(minutes=15 * i)
+        fired = [
+            (e.type.value, e.threshold_km)
+            for e in eng.update(Fix(latitude=lat, longitude=lon, accuracy=20.0), at)
+        ]
+        state = eng.state
+        assert state is not None
+        seen.append((km, fired, state.time_to_home_min))
+        eng.note_time(at + timedelta(seconds=200))  # the car's other values
+    assert [(km, fired) for km, fired, _ in seen if fired] == [
+        (3.5, [("approaching", 5.0)]),
+        (0.7, [("approaching", 1.0)]),
+        (0.0, [("arrived_home", None)]),
+    ]
+    # Each interval is the pace: 3 km in 15 min to 6 km (5.9 km to go: 30
+    # min), then 2.5 km (3.4 km to go at that pace: 20 min). The first one
+    # started from a standstill and says nothing.
+    shown = {km: eta for km, _, eta in seen}
+    assert shown[9.0] is None
+    assert shown[6.0] is not None
+    assert abs(shown[6.0] - 30) <= 2
+    assert shown[3.5] is not None
+    assert abs(shown[3.5] - 20) <= 2
+
+
 def test_detection_delay_on_a_1hz_drive_with_10m_accuracy() -> None:
     trace = drive_home(Drive(start_km=8.0, kmh=50, sigma=10 / 1.5, accuracy=10.0, seed=5))
     eng = ApproachEngine(ApproachConfig(), HOME)

@@ -255,6 +255,7 @@ class ApproachEngine(Judging, Resumable):
         now = sample.time
         elapsed = (now - last.time).total_seconds()
         self._last = sample
+        was_under_way = self._moving
         still, significant, departed = self._movement(prev, sample)
         anchor = self._anchor or (prev.latitude, prev.longitude, prev.distance_m)
         reported_moving = sample.speed is not None and sample.speed > STOPPED_KMH
@@ -326,6 +327,7 @@ class ApproachEngine(Judging, Resumable):
             centre_m=self._centre_m,
             time_scale=self.config.time_scale,
             moving=moving,
+            was_under_way=was_under_way,
         )
         self._maybe_stationary(now)
         events += self._minutes.update(self._state, moving=moving)

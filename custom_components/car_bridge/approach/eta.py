@@ -91,13 +91,21 @@ class TimeToHome:
         centre_m: CentreDistance,
         time_scale: float,
         moving: bool,
+        was_under_way: bool = True,
     ) -> ApproachState:
         """Average one more fix; return ``state`` with the time to home it gives."""
         now_s = sample.time.timestamp() * time_scale
         edge_m = centre_m(sample.latitude, sample.longitude) - home.radius
         self.pace.observe(now_s, edge_m, at_home=state.at_home, moving=moving)
         eta = self._closing(
-            state, sample, last, elapsed, home=home, centre_m=centre_m, time_scale=time_scale
+            state,
+            sample,
+            last,
+            elapsed,
+            home=home,
+            centre_m=centre_m,
+            time_scale=time_scale,
+            stood=not was_under_way,
         )
         # Along a road around home the learned time to home stays: a value
         # shown while heading home is kept while the car moves on, no further.
@@ -124,8 +132,13 @@ class TimeToHome:
         home: Home,
         centre_m: CentreDistance,
         time_scale: float,
+        stood: bool,
     ) -> int | None:
-        """Average one more fix's closing speed; return the time to home (min) it gives."""
+        """Average one more fix's closing speed; return the time to home (min) it gives.
+
+        ``stood``: the car was not under way at the previous fix (it stood, or
+        nothing was known of it yet).
+        """
         along = (
             state.direction is Direction.STATIONARY
             and state.time_to_home_min is not None
@@ -137,9 +150,9 @@ class TimeToHome:
             sample.latitude,
             sample.longitude,
         ) == (last.latitude, last.longitude)
-        if repeat:
-            self.repeated_s += elapsed
         if along or repeat:
+            # Only a repeat's time belongs to the next move.
+            self.repeated_s = self.repeated_s + elapsed if repeat else 0.0
             towards = along or state.direction is Direction.TOWARDS
             return (
                 self._time_to_home(sample, home=home, centre_m=centre_m, reported=True)
@@ -155,9 +168,10 @@ class TimeToHome:
         long_gap = elapsed * time_scale > REPORTED_SPEED_MAX_S
         # The first interval of a trip reaches back to where the car stood:
         # after a long silence how far it closed says nothing of its speed.
+        # (A car polled every 15 minutes was under way at the fix before.)
         fresh = not self.under_way and self.speed_weight == 0.0
         self.under_way = True
-        if fresh and elapsed * time_scale > FIRST_INTERVAL_MAX_S and not has_speed:
+        if fresh and stood and elapsed * time_scale > FIRST_INTERVAL_MAX_S and not has_speed:
             return None
         reported = has_speed and (fresh or not long_gap)
         if reported:

@@ -253,10 +253,10 @@ class Gate:
         ):
             if not same_place(last, sample) or self._since is None:
                 self._since = sample.time
-                # The very same place again says nothing of the speed (a
-                # stale fix delivered again, a frozen GPS): not a standstill.
-                self.speed = speed_between(last, sample, self.time_scale)
             self.pending = []
+            # The very same place again counts as standing: a parked car's
+            # cloud position repeats exactly, and a glitch then must wait.
+            self.speed = speed_between(last, sample, self.time_scale)
             return [sample]
         if (
             self.pending

@@ -135,19 +135,20 @@ class Judging:
         """Return the crossings of a fix after a silence, once they are sure.
 
         After a silence a lone glitch is as plausible as a drive. A crossing
-        the way the car was going fires at once (a car polled every 15 minutes
-        on its way home); one against it (or from a standstill) waits for a
-        second fix: the arms stay as they were until one makes it again (or
-        makes none, and the arms follow the car as usual).
+        against the way the car was going waits for a second fix: the arms
+        stay as they were until one makes it again (or makes none, and the
+        arms follow the car as usual). Any other fires at once: a car polled
+        every 15 minutes on its way home, whose direction turns stationary
+        between its fixes, gets its crossings on time.
         """
         before = copy.deepcopy(self._thresholds)
         events = self._crossing_events(sample, at_home, parked, under_way=self._moving)
         made = frozenset((e.type, e.threshold_km) for e in events)
-        expected = {
-            Direction.TOWARDS: EventType.APPROACHING,
-            Direction.AWAY_FROM: EventType.LEAVING,
+        against = {
+            Direction.TOWARDS: EventType.LEAVING,
+            Direction.AWAY_FROM: EventType.APPROACHING,
         }.get(going)
-        if not made or made <= self._unconfirmed or all(kind is expected for kind, _ in made):
+        if not made or made <= self._unconfirmed or all(kind is not against for kind, _ in made):
             self._unconfirmed = frozenset()
             return events
         self._thresholds, self._unconfirmed = before, made
