@@ -231,6 +231,26 @@ def test_time_to_home_ignores_the_same_position_delivered_again() -> None:
     assert eng.state.time_to_home_min == twin.state.time_to_home_min
 
 
+def test_a_glitch_right_after_a_parked_position_repeats_is_held() -> None:
+    """A cloud API repeats a parked car's position exactly: that is a standstill.
+
+    The car drives in at 15 m/s, stops at 5.3 km (one exact repeat), then a
+    glitch 700 m closer arrives: it must not fire `approaching` 5 km.
+    """
+    eng = engine()
+    at = T0
+    for i in range(7):
+        at = T0 + timedelta(seconds=30 * i)
+        eng.update(fix_at(8.0 - i * 0.45, bearing=90.0, accuracy=20.0), at)
+    parked = fix_at(8.0 - 6 * 0.45, bearing=90.0, accuracy=20.0)
+    fired = eng.update(parked, at + timedelta(seconds=30))
+    fired += eng.update(fix_at(4.6, bearing=95.0, accuracy=20.0), at + timedelta(seconds=60))
+    fired += eng.update(parked, at + timedelta(seconds=90))
+    assert [e.type for e in fired] == []
+    assert eng.state is not None
+    assert eng.state.distance_m > 5000
+
+
 def test_at_home_edge_with_noise_never_changes() -> None:
     feed = Feed(engine())
     edge = fix_at(0.1)
