@@ -295,6 +295,56 @@ def test_a_car_polled_every_15_min_gets_its_crossings_and_time_to_home() -> None
     assert abs(shown[3.5] - 20) <= 2
 
 
+def _feed(eng: ApproachEngine, plan: list[tuple[float, float | None]]) -> Events:
+    """Feed (s, km north of the centre) fixes; None for a km: only time passes (other values)."""
+    events: Events = []
+    for s, km in plan:
+        at = T0 + timedelta(seconds=s)
+        if km is None:
+            eng.note_time(at)
+            continue
+        lat, lon = destination_point(HOME.latitude, HOME.longitude, 0, km * 1000)
+        fix = Fix(latitude=lat, longitude=lon, accuracy=20.0)
+        events += [(e.type.value, e.threshold_km) for e in eng.update(fix, at)]
+    return events
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        # A phone every 240 s, stationary between fixes by the time passing.
+        [(0, 12.0), (240, 9.0), (480, 6.0), (720, 3.0), (920, None), (960, 6.5), (1200, 0.6)],
+        # A gap twice the usual (a comeback), the glitch its first fix.
+        [(0, 9.0), (150, 6.9), (300, 4.8), (450, 2.7), (750, 6.6), (900, 1.5), (1050, 0.6)],
+    ],
+    ids=["stationary_between_fixes", "comeback"],
+)
+def test_a_glitch_back_after_a_silence_fires_nothing(
+    plan: list[tuple[float, float | None]],
+) -> None:
+    """A phone's lone glitch 3.5-4 km back: no `leaving`, and `approaching` 5 km only once."""
+    events = _feed(ApproachEngine(ApproachConfig(), HOME), [*plan, (plan[-1][0] + 240, 0.0)])
+    assert events == [*DRIVE_HOME]
+
+
+def test_time_to_home_after_a_tracker_slept_through_a_park() -> None:
+    """The tracker stops as the car parks 9 km out (still under way to the engine).
+
+    An hour later it reports again, one fix a second, the car driving home at
+    50 km/h: the hour between is no part of the pace.
+    """
+    plan: list[tuple[float, float | None]] = [(s, 12.0 - s * 0.0139) for s in range(200)]
+    plan.append((500, None))
+    start = 3800
+    plan += [(start + s, 8.0 - s * 0.0139) for s in range(216)]
+    eng = ApproachEngine(ApproachConfig(), HOME)
+    _feed(eng, plan)
+    state = eng.state
+    assert state is not None
+    assert state.time_to_home_min is not None
+    assert abs(state.time_to_home_min - 4.9 / 50 * 60) <= 1
+
+
 def test_detection_delay_on_a_1hz_drive_with_10m_accuracy() -> None:
     trace = drive_home(Drive(start_km=8.0, kmh=50, sigma=10 / 1.5, accuracy=10.0, seed=5))
     eng = ApproachEngine(ApproachConfig(), HOME)

@@ -116,6 +116,9 @@ class ApproachEngine(Judging, Resumable):
         self._still: Still | None = None
         #: Whether the car is under way (it moved since it last stood still).
         self._moving = False
+        #: The way the car was last seen going (towards or away from home), kept
+        #: while it turns stationary between fixes, forgotten once it parks.
+        self._going = Direction.STATIONARY
 
     # -- configuration -----------------------------------------------------
 
@@ -240,6 +243,7 @@ class ApproachEngine(Judging, Resumable):
         self._anchor = (sample.latitude, sample.longitude, self._state.distance_m)
         self._still = None
         self._moving = False
+        self._going = Direction.STATIONARY
         self._comeback.place = None
         self._unconfirmed = frozenset()
         self._eta.restart()
@@ -255,7 +259,10 @@ class ApproachEngine(Judging, Resumable):
         now = sample.time
         elapsed = (now - last.time).total_seconds()
         self._last = sample
-        was_under_way = self._moving
+        # Whether the car was under way before this fix, or has been silent so
+        # long that where it was says nothing of how it moves now.
+        stood = not self._moving or self._comeback.long_silence(elapsed * self.config.time_scale)
+        going = self._going
         still, significant, departed = self._movement(prev, sample)
         anchor = self._anchor or (prev.latitude, prev.longitude, prev.distance_m)
         reported_moving = sample.speed is not None and sample.speed > STOPPED_KMH
@@ -278,7 +285,7 @@ class ApproachEngine(Judging, Resumable):
             at_home,
             parked,
             arrived=at_home and not prev.at_home,
-            going=prev.direction,
+            going=going,
         )
         # Where a car stops, or starts, is worth showing exactly, not up to a
         # hysteresis back.
@@ -327,8 +334,12 @@ class ApproachEngine(Judging, Resumable):
             centre_m=self._centre_m,
             time_scale=self.config.time_scale,
             moving=moving,
-            was_under_way=was_under_way,
+            was_under_way=not stood,
         )
+        if self._state.direction in (Direction.TOWARDS, Direction.AWAY_FROM):
+            self._going = self._state.direction
+        elif self._state.at_home or still is not None:
+            self._going = Direction.STATIONARY
         self._maybe_stationary(now)
         events += self._minutes.update(self._state, moving=moving)
         events.sort(key=event_order)

@@ -106,6 +106,10 @@ class Judging:
             verdict = Verdict.GO  # home: every ring was crossed on the way
             self._comeback.place = None
         go = verdict is Verdict.GO
+        if verdict is Verdict.HOLD and parked is None:
+            # A comeback's crossings wait, and so do the arms: a lone glitch
+            # must not arm a crossing for the next fix to fire.
+            return []
         if go and not arrived and elapsed * self._config.time_scale >= SILENCE_S:
             return self._after_silence(sample, at_home, parked, going=going)
         self._unconfirmed = frozenset()

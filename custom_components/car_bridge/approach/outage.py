@@ -54,6 +54,11 @@ class Comeback:
         #: The source's recent intervals between fixes (s).
         self.intervals: tuple[float, ...] = ()
 
+    def long_silence(self, elapsed: float) -> bool:
+        """Return whether ``elapsed`` s since the last fix is a long outage for this source."""
+        usual = max(self.intervals, default=0.0)
+        return elapsed > max(LONG_OUTAGE_S, LONG_OUTAGE_FACTOR * usual)
+
     def judge(self, elapsed: float, sample: Sample, *, reported_moving: bool) -> Verdict:
         """Return what ``sample``, ``elapsed`` s after the previous fix, allows."""
         recent = self.intervals

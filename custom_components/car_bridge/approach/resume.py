@@ -34,6 +34,7 @@ class Resumable:
     _eta: TimeToHome
     _thresholds: Thresholds
     _minutes: Minutes
+    _going: Direction
 
     # Provided by the engine that mixes this in.
     _reset: Callable[[], None]
@@ -107,6 +108,8 @@ class Resumable:
         self._last, self._gate.pending = saved.last, saved.pending
         self._gate.last_time, self._last_move = saved.last_time, saved.last_move
         self._still = saved.still
+        moving_ways = (Direction.TOWARDS, Direction.AWAY_FROM)
+        self._going = direction if direction in moving_ways else Direction.STATIONARY
         self._eta.speed_sum, self._eta.speed_weight = saved.speed_sum, saved.speed_weight
         # The pace was learned from the saved home: without it, it means nothing.
         learned = saved.pace if saved.home is not None else None
