@@ -112,6 +112,41 @@ async def test_a_renamed_source_entity_is_followed(
     assert not [i for (d, i) in issue_registry.issues if d == DOMAIN]
 
 
+async def test_a_rename_while_the_vehicle_is_not_running_is_followed(
+    hass: HomeAssistant, model_y: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    # Renaming a device renames all its entities at once, and every followed
+    # rename reloads the vehicle: a rename can fall while it is not running.
+    assert await hass.config_entries.async_unload(model_y.entry_id)
+    registry = er.async_get(hass)
+    registry.async_update_entity(BATTERY, new_entity_id="sensor.model_y_soc")
+    await hass.async_block_till_done()
+    assert {**model_y.data, **model_y.options}["battery"] == "sensor.model_y_soc"
+    hass.states.async_set("sensor.model_y_soc", "61", {"unit_of_measurement": "%"})
+    assert await hass.config_entries.async_setup(model_y.entry_id)
+    await hass.async_block_till_done()
+    assert state(hass, "sensor.model_y_battery") == "61.0"
+    # A deletion while it is not running raises the repair all the same.
+    assert await hass.config_entries.async_unload(model_y.entry_id)
+    registry.async_remove(TRACKER)
+    await hass.async_block_till_done()
+    assert (DOMAIN, f"source_entity_removed_{model_y.entry_id}_{TRACKER}") in issue_registry.issues
+
+
+async def test_renaming_another_entity_changes_no_vehicle(
+    hass: HomeAssistant, model_y: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    registry = er.async_get(hass)
+    other = registry.async_get_or_create("sensor", "teslamate", "car1_odo")
+    before = {**model_y.data, **model_y.options}
+    registry.async_update_entity(other.entity_id, new_entity_id="sensor.odometer_renamed")
+    registry.async_remove("sensor.odometer_renamed")
+    await hass.async_block_till_done()
+    assert {**model_y.data, **model_y.options} == before
+    assert model_y.state is ConfigEntryState.LOADED
+    assert not [i for (d, i) in issue_registry.issues if d == DOMAIN]
+
+
 async def _fix(client: TestClient, issue_id: str, answer: dict[str, Any] | None) -> dict[str, Any]:
     response = await client.post(
         "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}

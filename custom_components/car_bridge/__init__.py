@@ -31,6 +31,7 @@ from .options import changed_options, entry_config, home_zone_entity
 from .services import async_setup_services
 from .sources import KINDS
 from .sources.base import SetupContext
+from .sources.mirror_kind import async_follow_source_entities
 from .sources.webhook_router import async_retire_entry
 from .storage import CarBridgeStore
 from .triggers import requests_for
@@ -51,8 +52,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions and install the bundled blueprints."""
+    """Register the actions, follow mirrored entities and install the bundled blueprints."""
     async_setup_services(hass)
+    async_follow_source_entities(hass)
     await async_install_blueprints(hass)
     return True
 

@@ -31,7 +31,6 @@ from homeassistant.core import (
 )
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import (
-    async_track_entity_registry_updated_event,
     async_track_state_change_event,
 )
 from homeassistant.util import dt as dt_util
@@ -60,16 +59,10 @@ class MirrorSource(VehicleSource):
         hass: HomeAssistant,
         config: MirrorConfig,
         title: str,
-        on_registry_change: Callable[[str, str | None], None] | None = None,
     ) -> None:
-        """Read the mirrored entities' current states.
-
-        ``on_registry_change(old, new)`` is told when a mirrored entity is
-        renamed (``new`` its new id) or deleted (``new`` None).
-        """
+        """Read the mirrored entities' current states."""
         super().__init__()
         self.hass = hass
-        self._on_registry_change = on_registry_change
         self.config = config
         self._title = title
         # Field of each mirrored entity (an entity may back several fields).
@@ -139,28 +132,12 @@ class MirrorSource(VehicleSource):
         self._unsubs.append(
             async_track_state_change_event(self.hass, list(self._fields), self._state_changed)
         )
-        self._unsubs.append(
-            async_track_entity_registry_updated_event(
-                self.hass, list(self._fields), self._registry_changed
-            )
-        )
 
     def stop(self) -> None:
         """Stop following."""
         super().stop()
         while self._unsubs:
             self._unsubs.pop()()
-
-    @callback
-    def _registry_changed(self, event: Event[er.EventEntityRegistryUpdatedData]) -> None:
-        # As core proximity does: a rename is followed, not taken for a loss.
-        if self._on_registry_change is None:
-            return
-        data = event.data
-        if data["action"] == "remove":
-            self._on_registry_change(data["entity_id"], None)
-        elif data["action"] == "update" and "old_entity_id" in data:
-            self._on_registry_change(data["old_entity_id"], data["entity_id"])
 
     @callback
     def _state_changed(self, event: Event[EventStateChangedData]) -> None:

@@ -17,7 +17,7 @@ import probatio as vol
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 
@@ -37,6 +37,7 @@ from ..const import (
     CONF_OUTSIDE_TEMPERATURE,
     CONF_PLUGGED_IN,
     CONF_RANGE,
+    CONF_SOURCE,
     CONF_TRACKER,
     DOMAIN,
     LOGGER,
@@ -97,11 +98,7 @@ def _selector(key: str) -> EntitySelector:
 async def _async_build(hass: HomeAssistant, ctx: SetupContext) -> BuiltSource:
     config = MirrorConfig.from_mapping(ctx.config)
     _drop_solved_issues(hass, ctx.entry.entry_id, set(config.entities().values()))
-    return BuiltSource(
-        source=MirrorSource(
-            hass, config, ctx.entry.title, on_registry_change=_follower(hass, ctx.entry)
-        )
-    )
+    return BuiltSource(source=MirrorSource(hass, config, ctx.entry.title))
 
 
 def removed_issue_id(entry_id: str, entity_id: str) -> str:
@@ -120,34 +117,53 @@ def _drop_solved_issues(hass: HomeAssistant, entry_id: str, in_use: set[str]) ->
             ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
-def _follower(
-    hass: HomeAssistant, entry: CarBridgeConfigEntry
-) -> Callable[[str, str | None], None]:
-    """Return what to do when a mirrored entity is renamed or deleted."""
+@callback
+def async_follow_source_entities(hass: HomeAssistant) -> Callable[[], None]:
+    """Follow the renames and deletions of every mirror vehicle's source entities.
+
+    One listener for the whole domain, not one per running source: renaming a
+    device renames all its entities at once, and each followed rename reloads
+    the vehicle; a source listening for itself would miss the renames that
+    fall while it reloads.
+    """
 
     @callback
-    def _changed(old: str, new: str | None) -> None:
-        if new is None:
-            LOGGER.warning(
-                "%s: its source entity %s was deleted; a repair issue lets you pick another",
-                entry.title,
-                old,
-            )
-            ir.async_create_issue(
-                hass,
-                DOMAIN,
-                removed_issue_id(entry.entry_id, old),
-                is_fixable=True,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="source_entity_removed",
-                translation_placeholders={"vehicle": entry.title, "entity": old},
-                data={"entry_id": entry.entry_id, "entity_id": old},
-            )
+    def _changed(event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        data = event.data
+        if data["action"] == "remove":
+            old, new = data["entity_id"], None
+        elif data["action"] == "update" and "old_entity_id" in data:
+            old, new = data["old_entity_id"], data["entity_id"]
+        else:
             return
-        LOGGER.info("%s: following the rename of %s to %s", entry.title, old, new)
-        async_replace_entity(hass, entry, old, new)
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            if entry.data.get(CONF_SOURCE) == SOURCE_MIRROR and fields_using(entry, old):
+                _follow(hass, entry, old, new)
 
-    return _changed
+    return hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, _changed)
+
+
+@callback
+def _follow(hass: HomeAssistant, entry: CarBridgeConfigEntry, old: str, new: str | None) -> None:
+    if new is None:
+        LOGGER.warning(
+            "%s: its source entity %s was deleted; a repair issue lets you pick another",
+            entry.title,
+            old,
+        )
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            removed_issue_id(entry.entry_id, old),
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="source_entity_removed",
+            translation_placeholders={"vehicle": entry.title, "entity": old},
+            data={"entry_id": entry.entry_id, "entity_id": old},
+        )
+        return
+    LOGGER.info("%s: following the rename of %s to %s", entry.title, old, new)
+    async_replace_entity(hass, entry, old, new)
 
 
 @callback
