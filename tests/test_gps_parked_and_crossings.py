@@ -264,3 +264,34 @@ async def test_the_simulated_car_parked_at_a_ring_stays_put(
     assert directions == []
     assert distances == []
     assert calls == []
+
+
+async def test_drift_out_then_a_burst_that_hovers_does_not_move_a_parked_car(
+    hass: HomeAssistant, post_at: PostAt
+) -> None:
+    """Parked 40 m outside the zone, every 15 s: drift wanders out, then a
+    multipath burst throws the fixes on the same way, where they hover for a
+    minute before the burst ends. Four fixes receding steadily looked like a
+    departure (the replay's 8-hour park at the edge, drift 30 m, multipath):
+    the car moved ~90 m, its direction turned `away_from` and back.
+    """
+    events = async_capture_events(hass, EVENT_CAR_BRIDGE)
+    s = 0.0
+    wobble = [(3.0, -2.0), (-4.0, 1.0), (2.0, 4.0), (-1.0, -3.0)]
+    for i in range(60):  # 15 min parked, a 5 m wobble
+        dn, de = wobble[i % 4]
+        await post_at(dn, 140.0 + de, s, 20.0)
+        s += 15.0
+    directions = changes(hass, "sensor.van_direction_of_travel")
+    distances = changes(hass, "sensor.van_distance_to_home")
+    # Out 5, 12, then a burst on top: 70, 125, hovering 127-135, then back.
+    for out in (5.0, 12.0, 70.0, 125.0, 130.0, 127.0, 135.0, 132.0, 20.0, 8.0, 0.0):
+        await post_at(0.0, 140.0 + out, s, 20.0)
+        s += 15.0
+    for i in range(40):  # parked on for 10 min
+        dn, de = wobble[i % 4]
+        await post_at(dn, 140.0 + de, s, 20.0)
+        s += 15.0
+    assert _types(events) == []
+    assert directions == []
+    assert distances == []

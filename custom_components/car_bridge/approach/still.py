@@ -13,7 +13,10 @@ reported accuracy. So the estimate
   fixes (a drift seen for 30 s is one sample, however many fixes show it),
   never surer than ``DRIFT_FLOOR_M`` allows in that time;
 * leaves the place only on evidence of a departure: a reported speed, or fixes
-  outside it that go on getting farther, not a burst that hovers off it.
+  outside it that go on getting farther, not a burst that hovers off it. Fixes
+  that recede steadily but stay within a burst's reach are a departure only
+  once the next fix goes on at their pace (drift that wanders out, then a
+  burst on top, recedes steadily for four fixes too, and then hovers).
 """
 
 from __future__ import annotations
@@ -71,6 +74,9 @@ MULTIPATH_REACH_M = 150.0
 MAX_OUTSIDE = 64
 #: Two fixes beyond FAR_M agree on a direction within this (degrees).
 FAR_BEARING_DEG = 45.0
+#: A departure within a burst's reach is confirmed by a later fix that has
+#: gone on at least this share of the pace of the fixes that suggested it.
+CONFIRM_PACE_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,6 +106,9 @@ class Still:
     #: The first fix's place.
     first_lat: float = 0.0
     first_lon: float = 0.0
+    #: A departure that waits for its confirmation: (s since ``since``, m off
+    #: the place, pace in m/s) of the fix that suggested it.
+    leaving: tuple[float, float, float] | None = None
 
     @property
     def span_s(self) -> float:
@@ -131,6 +140,11 @@ class Still:
     def radius(self) -> float:
         """Return how far (m) a fix may be and still show the car in this place."""
         return max(OUTSIDE_SIGMAS * self.spread, OUTSIDE_MIN_M)
+
+    @property
+    def reach(self) -> float:
+        """Return how far (m) a multipath burst, with the drift on top, may throw a fix."""
+        return max(2 * self.radius, MULTIPATH_REACH_M + OUTSIDE_SIGMAS * self.spread)
 
     @property
     def depart_m(self) -> float:
@@ -240,8 +254,7 @@ def _new_place(still: Still, outside: tuple[tuple[float, float, float], ...]) ->
     if together < STILL_MIN_FIXES:
         return 0
     span = outside[-1][0] - outside[-together][0]
-    reach = max(2 * still.radius, MULTIPATH_REACH_M + OUTSIDE_SIGMAS * still.spread)
-    far = all(math.hypot(n, e) >= reach for _, n, e in outside[-together:])
+    far = all(math.hypot(n, e) >= still.reach for _, n, e in outside[-together:])
     return together if span >= (DWELL_S if far else OUTSIDE_FOR_S) else 0
 
 
@@ -298,9 +311,15 @@ def _settled(
     """Follow one more fix of a settled place; return the estimate and whether the car left."""
     t = (sample.time - still.since).total_seconds()
     last = (*still.recent, (t, north, east))[-DEPART_FIXES:]
+    if still.leaving is not None:
+        off_m = math.hypot(north, east)
+        if _confirmed(still, still.leaving, t, off_m):
+            return start(sample, moving=True), True
+        if inside and off_m < still.leaving[1]:
+            still = replace(still, leaving=None)  # it hovered and came back: a burst
     if inside:
         if _departed(still, (), last):
-            return start(sample, moving=True), True
+            return _leave(still, sample, last)
         return replace(still.add(sample, north, east), recent=last), False
     # An outside fix is not averaged, but its spread counts (capped): drift
     # that wanders out of the place must not make it look sure.
@@ -309,12 +328,36 @@ def _settled(
     return _outside(replace(still, recent=last, scatter=scatter), sample, north, east)
 
 
+def _confirmed(still: Still, leaving: tuple[float, float, float], t: float, off_m: float) -> bool:
+    """Return whether a fix ``off_m`` from the place at ``t`` confirms a departure."""
+    since, off_then, pace = leaving
+    if off_m >= still.reach:
+        return True
+    return t > since and (off_m - off_then) / (t - since) >= CONFIRM_PACE_SHARE * pace
+
+
+def _leave(
+    still: Still, sample: Sample, last: tuple[tuple[float, float, float], ...]
+) -> tuple[Still, bool]:
+    """Leave the place, or wait for one more fix while the fixes are within a burst's reach."""
+    t, north, east = last[-1]
+    off_m = math.hypot(north, east)
+    if off_m >= still.reach:
+        return start(sample, moving=True), True
+    if still.leaving is not None:
+        return replace(still, recent=last), False  # already waiting for its confirmation
+    t0, n0, e0 = last[0]
+    pace = (off_m - math.hypot(n0, e0)) / (t - t0) if t > t0 else 0.0
+    return replace(still, recent=last, leaving=(t, off_m, pace)), False
+
+
 def _outside(still: Still, sample: Sample, north: float, east: float) -> tuple[Still, bool]:
     """Note a fix outside a settled place; return the estimate and whether the car left."""
     t = (sample.time - still.since).total_seconds()
     outside = (*still.outside, (t, north, east))[-MAX_OUTSIDE:]
     if _departed(still, outside, still.recent):
-        return start(sample, moving=True), True
+        left, departed = _leave(still, sample, still.recent)
+        return (left, True) if departed else (replace(left, outside=outside), False)
     if together := _new_place(still, outside):
         return _moved_to(still, outside[-together:], sample), True
     return replace(still, outside=outside), False
